@@ -1,0 +1,160 @@
+/**
+ * @module Verifier
+ *
+ * The whole of SPEC §5 in one function: parse → look up → compare secret → policy → rate limit
+ * → quota. Expected outcomes are values (`{ valid, code }`), never exceptions. The verifier
+ * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
+ */
+import { parseKey, parseKeyPair } from '../key-format/index.ts';
+import { checkKeyPolicy } from '../policy/key-policy.ts';
+import type { ScopeQuery } from '../policy/scope-query.ts';
+import type { SecretHasher } from '../secret/secret-hasher.ts';
+import type {
+  EnvironmentRegistry,
+  KeyLookup,
+  QuotaLedger,
+  RateLimitState,
+  RateLimiter,
+  VerificationSink,
+} from './ports.ts';
+import type { VerifiableKey } from './verifiable-key.ts';
+import type { VerifyCode } from './verify-code.ts';
+
+/** The credential to check: a full key string, or the Basic-auth pair. */
+export type PresentedKey = string | { keyId: string; tail: string };
+
+/** What to verify. */
+export interface VerifyRequest {
+  key: PresentedKey;
+  scopes?: ScopeQuery | undefined;
+  resource?: string | undefined;
+  /** Defaults to the production environment. */
+  environment?: string | undefined;
+  ip?: string | undefined;
+  /** Units of rate limit and quota this call spends; default 1. */
+  cost?: number | undefined;
+}
+
+/** The identity handed downstream on success (and, with the code, on a failure after the secret matched). */
+export interface KeyIdentity {
+  id: string;
+  name: string;
+  orgId: string;
+  ownerId: string | null;
+  environment: string;
+  scopes: readonly string[];
+  metadata: Record<string, unknown>;
+}
+
+/** The verifier's answer. */
+export interface VerifyResult {
+  valid: boolean;
+  code: VerifyCode;
+  /** Present once the secret has matched. */
+  key?: KeyIdentity;
+  ratelimit?: RateLimitState;
+  /** Quota left after this call; absent when the key has no quota. */
+  remaining?: number;
+}
+
+/** Dependencies of {@link createVerifier}. */
+export interface VerifierDeps {
+  prefix: string;
+  lookup: KeyLookup;
+  hasher: SecretHasher;
+  environments: EnvironmentRegistry;
+  clock: () => number;
+  rateLimiter?: RateLimiter;
+  quota?: QuotaLedger;
+  sink?: VerificationSink;
+}
+
+/** Verifies keys; see the module doc for the order of checks. */
+export interface Verifier {
+  verify(request: VerifyRequest): Promise<VerifyResult>;
+}
+
+const MALFORMED: VerifyResult = Object.freeze({ valid: false, code: 'MALFORMED' });
+const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: 'NOT_FOUND' });
+
+/**
+ * Builds a {@link Verifier} over its ports.
+ *
+ * @example
+ * const verifier = createVerifier({ prefix: 'kw', lookup, hasher, environments, clock: Date.now });
+ * const result = await verifier.verify({ key: 'kw_live_…', scopes: ['process:start'] });
+ */
+export function createVerifier(deps: VerifierDeps): Verifier {
+  const { prefix, lookup, hasher, environments, clock } = deps;
+
+  function secretMatches(key: VerifiableKey, secret: string, now: number): boolean {
+    let matched = false;
+    // Check every slot (no early exit) so timing does not tell which slot matched.
+    for (const stored of key.secrets) {
+      if (stored.expiresAt !== null && stored.expiresAt <= now) continue;
+      if (hasher.matches(secret, stored)) matched = true;
+    }
+    return matched;
+  }
+
+  function identityOf(key: VerifiableKey): KeyIdentity {
+    return {
+      id: key.id,
+      name: key.name,
+      orgId: key.orgId,
+      ownerId: key.ownerId,
+      environment: key.environment,
+      scopes: key.scopes,
+      metadata: key.metadata,
+    };
+  }
+
+  return {
+    async verify(request) {
+      const parsed =
+        typeof request.key === 'string'
+          ? parseKey(request.key, prefix)
+          : parseKeyPair(request.key.keyId, request.key.tail, { prefix, environments: environments.slugs() });
+      if (!parsed.ok) return MALFORMED;
+
+      const key = await lookup.findByKeyId(parsed.key.keyId);
+      const now = clock();
+      // A key string names its environment; a key moved to another one would not match it.
+      if (!key || key.revoked || key.environment !== parsed.key.environment) return NOT_FOUND;
+      if (!secretMatches(key, parsed.key.secret, now)) return NOT_FOUND;
+
+      const identity = identityOf(key);
+      const finish = (result: VerifyResult): VerifyResult => {
+        deps.sink?.record({ keyId: key.id, orgId: key.orgId, code: result.code, at: now });
+        return result;
+      };
+
+      const failed = checkKeyPolicy(
+        key,
+        {
+          environment: request.environment ?? environments.productionSlug(),
+          scopes: request.scopes,
+          resource: request.resource,
+          ip: request.ip,
+        },
+        now,
+      );
+      if (failed) return finish({ valid: false, code: failed, key: identity });
+
+      const cost = request.cost ?? 1;
+      let ratelimit: RateLimitState | undefined;
+      if (key.rateLimit && deps.rateLimiter) {
+        const { allowed, ...state } = await deps.rateLimiter.consume(key.id, key.rateLimit, cost, now);
+        ratelimit = state;
+        if (!allowed) return finish({ valid: false, code: 'RATE_LIMITED', key: identity, ratelimit });
+      }
+      let remaining: number | undefined;
+      if (key.quota && deps.quota) {
+        const spent = await deps.quota.spend(key.id, cost, now);
+        remaining = spent.remaining;
+        if (!spent.allowed) return finish({ valid: false, code: 'USAGE_EXCEEDED', key: identity, ratelimit, remaining });
+      }
+      return finish({ valid: true, code: 'VALID', key: identity, ratelimit, remaining });
+    },
+  };
+}
