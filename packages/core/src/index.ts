@@ -62,7 +62,7 @@ export type {
   RateLimitState,
   VerificationSink,
 } from './verify/ports.ts';
-export { toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
+export { type KeyOwnerState, toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
 export { VERIFY_CODES, type VerifyCode } from './verify/verify-code.ts';
 export {
   createVerifier,

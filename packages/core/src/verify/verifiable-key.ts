@@ -1,6 +1,6 @@
 import type { IpAllowlist } from '../policy/ip-allowlist.ts';
 import { compileIpAllowlist } from '../policy/ip-allowlist.ts';
-import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy } from '../model.ts';
+import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy, Role } from '../model.ts';
 import type { SecretDigest } from '../secret/secret-hasher.ts';
 
 /**
@@ -21,6 +21,9 @@ export interface VerifiableKey {
   enabled: boolean;
   /** False when the owner is disabled; a deleted owner's keys are revoked instead. */
   ownerEnabled: boolean;
+  /** The owner's role and operator flag bound what a key may do on Keyward's own API. */
+  ownerRole: Role | null;
+  ownerIsOperator: boolean;
   revoked: boolean;
   expiresAt: number | null;
   metadata: Record<string, unknown>;
@@ -30,8 +33,15 @@ export interface VerifiableKey {
   secrets: readonly (SecretDigest & { expiresAt: number | null })[];
 }
 
+/** The parts of a key's owner that verification needs; null for a key without owner. */
+export interface KeyOwnerState {
+  enabled: boolean;
+  role: Role;
+  isOperator: boolean;
+}
+
 /** Prepares a key, its secrets and its owner's state for verification. */
-export function toVerifiableKey(key: ApiKey, secrets: readonly KeySecret[], ownerEnabled: boolean): VerifiableKey {
+export function toVerifiableKey(key: ApiKey, secrets: readonly KeySecret[], owner: KeyOwnerState | null): VerifiableKey {
   return {
     id: key.id,
     keyId: key.id.slice(4),
@@ -43,7 +53,9 @@ export function toVerifiableKey(key: ApiKey, secrets: readonly KeySecret[], owne
     scopeSet: new Set(key.scopes),
     resources: key.resources ? new Set(key.resources) : null,
     enabled: key.enabled,
-    ownerEnabled,
+    ownerEnabled: owner?.enabled ?? true,
+    ownerRole: owner?.role ?? null,
+    ownerIsOperator: owner?.isOperator ?? false,
     revoked: key.revokedAt !== null,
     expiresAt: key.expiresAt,
     metadata: key.metadata,

@@ -6,6 +6,7 @@
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */
 import { parseKey, parseKeyPair } from '../key-format/index.ts';
+import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
 import type { ScopeQuery } from '../policy/scope-query.ts';
 import type { SecretHasher } from '../secret/secret-hasher.ts';
@@ -30,6 +31,10 @@ export interface VerifyRequest {
   resource?: string | undefined;
   /** Defaults to the production environment. */
   environment?: string | undefined;
+  /** Only keys of this organization are found; others are NOT_FOUND. */
+  orgId?: string | undefined;
+  /** Skip the environment check (Keyward's own admin API is not environment-bound). */
+  anyEnvironment?: boolean | undefined;
   ip?: string | undefined;
   /** Units of rate limit and quota this call spends; default 1. */
   cost?: number | undefined;
@@ -44,6 +49,9 @@ export interface KeyIdentity {
   environment: string;
   scopes: readonly string[];
   metadata: Record<string, unknown>;
+  /** For Keyward's own authorization; not part of the public verify answer. */
+  ownerRole: Role | null;
+  ownerIsOperator: boolean;
 }
 
 /** The verifier's answer. */
@@ -106,6 +114,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       environment: key.environment,
       scopes: key.scopes,
       metadata: key.metadata,
+      ownerRole: key.ownerRole,
+      ownerIsOperator: key.ownerIsOperator,
     };
   }
 
@@ -121,6 +131,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       const now = clock();
       // A key string names its environment; a key moved to another one would not match it.
       if (!key || key.revoked || key.environment !== parsed.key.environment) return NOT_FOUND;
+      if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
       if (!secretMatches(key, parsed.key.secret, now)) return NOT_FOUND;
 
       const identity = identityOf(key);
@@ -132,7 +143,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       const failed = checkKeyPolicy(
         key,
         {
-          environment: request.environment ?? environments.productionSlug(),
+          environment: request.anyEnvironment ? key.environment : (request.environment ?? environments.productionSlug()),
           scopes: request.scopes,
           resource: request.resource,
           ip: request.ip,

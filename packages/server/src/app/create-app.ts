@@ -1,0 +1,206 @@
+/**
+ * @module App
+ *
+ * `createApp(deps)` builds the whole HTTP application — services, verification, routes,
+ * OpenAPI — without binding a port; `main.ts` listens. Tests call it with their own store and
+ * use `app.inject`.
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ALL_KEYWARD_SCOPES, createSecretHasher, KeywardError, type Pepper } from '@keyward/core';
+import { findOrg, listOrgs, type Store } from '@keyward/storage';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import { createAuthenticator } from '../auth/authenticator.ts';
+import { systemPrincipal } from '../auth/principal.ts';
+import type { KeywardConfig } from '../config/keyward-config.ts';
+import { catalogRoutes } from '../routes/admin/catalog.ts';
+import { keyRoutes } from '../routes/admin/keys.ts';
+import { healthRoutes } from '../routes/public/health.ts';
+import { setupRoutes } from '../routes/public/setup.ts';
+import { verifyRoutes } from '../routes/verify/verify.ts';
+import { ErrorBody } from '../schemas/common.ts';
+import { Key } from '../schemas/key.schema.ts';
+import { createKeyService } from '../services/key-service.ts';
+import { createVerification } from '../verification/create-verification.ts';
+import { createLocalInvalidationBus, type InvalidationBus } from '../verification/invalidation-bus.ts';
+import type { AppContext } from './app-context.ts';
+import { errorHandler, sendError } from './error-handler.ts';
+import { createLogger } from './logger.ts';
+
+/** What {@link createApp} needs. */
+export interface AppDeps {
+  config: KeywardConfig;
+  store: Store;
+  peppers: readonly Pepper[];
+  logger?: Logger;
+  clock?: () => number;
+  bus?: InvalidationBus;
+  /** A per-process token that lets the in-process CLI act as the system (never sent over a network). */
+  localToken?: string;
+  /** Directory of the built admin UI; served at `/` when it exists. */
+  uiDir?: string;
+  /** One-time token for first-run setup through the UI; without it, setup is only via the CLI. */
+  setupToken?: string;
+}
+
+/** The application and the services behind it. */
+export interface KeywardApp {
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+  context: AppContext;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * One log line per request, when it completes (Fastify's default adds one on arrival too).
+ * Verification and probes are not logged per request: they are counted in metrics, and their
+ * failures are logged as security events.
+ */
+class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+}
+const QUIET_ROUTES = new Set(['/v1/verify', '/healthz', '/readyz', '/metrics']);
+const isQuietRoute = (request: { url: string }) => QUIET_ROUTES.has(request.url.split('?')[0] ?? '');
+let requestCounter = 0;
+
+/**
+ * Builds the app. Call `app.close()` to stop background work (usage flush, cache); the store
+ * belongs to the caller.
+ *
+ * @example
+ * const { app } = await createApp({ config, store, peppers });
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export async function createApp(deps: AppDeps): Promise<KeywardApp> {
+  const { config, store } = deps;
+  const clock = deps.clock ?? Date.now;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const bus = deps.bus ?? createLocalInvalidationBus();
+  const hasher = createSecretHasher({ peppers: deps.peppers });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRoute }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+      requestCounter = (requestCounter + 1) % 1_000_000_000;
+      return `req_${Date.now().toString(36)}${requestCounter.toString(36)}`;
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // JSON bodies: an empty body is "no body" (so POST …/disable needs none); anything else goes
+  // through Fastify's own parser, which guards against prototype poisoning.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    jsonParser(request, body as string, (error, value) => {
+      if (error) return done(new KeywardError('MALFORMED_JSON', { cause: error }), undefined);
+      done(null, value);
+    });
+  });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const uiIndex = deps.uiDir ? join(deps.uiDir, 'index.html') : null;
+    if (
+      request.method === 'GET' &&
+      uiIndex &&
+      existsSync(uiIndex) &&
+      !request.url.startsWith('/v1/') &&
+      (request.headers.accept ?? '').includes('text/html')
+    ) {
+      return reply.sendFile('index.html');
+    }
+    return sendError(reply, 'ROUTE_NOT_FOUND', { message: `No route ${request.method} ${request.url.split('?')[0]}.` });
+  });
+
+  app.addSchema(ErrorBody);
+  app.addSchema(Key);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keyward API',
+        version: '1.0.0',
+        description:
+          'Create, scope, rotate, revoke and verify API keys. Authenticate with a Keyward key (any transport below) or the admin UI session.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Api-Key <key> or Key=<key>' },
+          xApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+          basic: { type: 'http', scheme: 'basic', description: 'keyId:secret, or the full key as user with an empty password' },
+          session: { type: 'apiKey', in: 'cookie', name: 'kw_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const verification = await createVerification({
+    store,
+    hasher,
+    bus,
+    keyPrefix: config.keyPrefix,
+    clock,
+    onBackgroundError: (error) => logger.error({ err: error }, 'usage flush failed'),
+  });
+  const auth = createAuthenticator({
+    verifier: verification.verifier,
+    allowQueryKey: config.allowQueryKey,
+    localToken: deps.localToken,
+    resolveLocal: async (orgHeader) => {
+      const org = orgHeader ? await findOrg(store.db, orgHeader) : undefined;
+      if (org) return systemPrincipal(org.id, ALL_KEYWARD_SCOPES);
+      const orgs = await listOrgs(store.db);
+      if (!orgHeader && orgs.length === 1 && orgs[0]) return systemPrincipal(orgs[0].id, ALL_KEYWARD_SCOPES);
+      throw new KeywardError('NOT_FOUND', {
+        message: orgHeader ? `No organization ${orgHeader}.` : 'Several organizations exist: name one with --org.',
+      });
+    },
+  });
+  const keys = createKeyService({ store, hasher, keyPrefix: config.keyPrefix, clock, bus });
+  const context: AppContext = { config, store, hasher, clock, bus, auth, keys, verification };
+
+  await app.register(healthRoutes(context));
+  await app.register(setupRoutes(context, { setupToken: deps.setupToken }));
+  await app.register(verifyRoutes(context));
+  await app.register(keyRoutes(context));
+  await app.register(catalogRoutes(context));
+
+  if (deps.uiDir && existsSync(deps.uiDir)) {
+    await app.register(fastifyStatic, { root: deps.uiDir, wildcard: false, index: ['index.html'] });
+  }
+
+  app.addHook('onClose', async () => {
+    await verification.close();
+    if (!deps.bus) await bus.close();
+  });
+
+  return { app, context };
+}

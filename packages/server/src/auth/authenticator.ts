@@ -1,0 +1,214 @@
+/**
+ * @module Admin authentication
+ *
+ * Resolves the {@link Principal} of an admin request from exactly one credential (SPEC §4),
+ * a session (when a session resolver is installed), or the local CLI's in-process token, and
+ * guards routes by Keyward scope. Failures are logged as security events with the reason, the
+ * key id when one was parsed, the client IP and the request id — never the credential.
+ */
+import {
+  ALL_KEYWARD_SCOPES,
+  collectCredentialHeaders,
+  type Credential,
+  extractCredential,
+  type KeyIdentity,
+  KeywardError,
+  parseKey,
+  ROLE_SCOPES,
+  type VerifyResult,
+  type Verifier,
+} from '@keyward/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from './principal.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by an auth guard; null on public routes. */
+    principal: Principal | null;
+  }
+}
+
+const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
+
+/** Resolves a session cookie to a principal, or null when there is none (installed by the auth routes). */
+export type SessionResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null>;
+/** Checks an email and password (HTTP Basic), on routes that accept a login. */
+export type PasswordResolver = (email: string, password: string, request: FastifyRequest) => Promise<Principal>;
+/** Resolves the local CLI's principal for the given org header. */
+export type LocalResolver = (orgHeader: string | undefined) => Promise<Principal>;
+
+export interface AuthenticatorDeps {
+  verifier: Verifier;
+  allowQueryKey: boolean;
+  localToken?: string | undefined;
+  resolveLocal?: LocalResolver | undefined;
+}
+
+/** The rights a key confers on Keyward's own API: its Keyward scopes, bounded by its owner's role. */
+export function keyPrincipal(identity: KeyIdentity): Principal {
+  const roleScopes = identity.ownerRole ? new Set(ROLE_SCOPES[identity.ownerRole]) : null;
+  const scopes = identity.scopes.filter((s) => KEYWARD_SCOPE_SET.has(s) && (roleScopes === null || roleScopes.has(s)));
+  return {
+    kind: 'key',
+    orgId: identity.orgId,
+    actor: { type: 'key', id: identity.id, name: identity.name },
+    scopes: new Set(scopes),
+    userId: identity.ownerId,
+    role: identity.ownerRole,
+    isOperator: identity.ownerIsOperator,
+    ownKeysOnly: identity.ownerRole === 'member',
+  };
+}
+
+const QUERY_KEY_WARNING = '199 keyward "auth-key in the query string is not recommended: URLs get logged"';
+
+/** Reads the `auth-key` query values without trusting the parsed query's shape. */
+function queryKeys(request: FastifyRequest): string[] {
+  const value = (request.query as Record<string, unknown> | undefined)?.['auth-key'];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** Reads the one credential of a request. */
+export function readCredential(request: FastifyRequest, allowQueryKey: boolean): Credential {
+  const { authorization, apiKey } = collectCredentialHeaders(request.raw.rawHeaders);
+  return extractCredential({ authorization, apiKey, queryKey: queryKeys(request), allowQueryKey });
+}
+
+function keyIdOf(credential: Credential): string | undefined {
+  if (credential.kind === 'key-pair') return credential.keyId;
+  if (credential.kind === 'key') {
+    const parsed = parseKey(credential.token);
+    return parsed.ok ? parsed.key.keyId : undefined;
+  }
+  return undefined;
+}
+
+function failure(result: VerifyResult): KeywardError {
+  switch (result.code) {
+    case 'MALFORMED':
+      return new KeywardError('MALFORMED_CREDENTIAL', { message: 'The API key is malformed.' });
+    case 'RATE_LIMITED':
+      return new KeywardError('RATE_LIMITED', {
+        message: 'The API key is rate limited.',
+        headers: result.ratelimit
+          ? { 'retry-after': String(Math.max(1, Math.ceil((result.ratelimit.resetAt - Date.now()) / 1000))) }
+          : undefined,
+      });
+    case 'USAGE_EXCEEDED':
+      return new KeywardError('RATE_LIMITED', { message: 'The API key has no usage left.' });
+    case 'DISABLED':
+      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is disabled.' });
+    case 'EXPIRED':
+      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key has expired.' });
+    case 'IP_FORBIDDEN':
+      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key may not be used from this address.' });
+    default:
+      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is not valid.' });
+  }
+}
+
+/** Builds the authentication functions and route guards. */
+export function createAuthenticator(deps: AuthenticatorDeps) {
+  let sessionResolver: SessionResolver | null = null;
+  let passwordResolver: PasswordResolver | null = null;
+
+  function logFailure(request: FastifyRequest, reason: string, keyId?: string) {
+    request.log.warn({ event: 'auth.failure', reason, keyId, ip: request.ip }, 'authentication failed');
+  }
+
+  async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { allowPassword: boolean },
+  ): Promise<Principal> {
+    const localHeader = request.headers['x-keyward-local'];
+    if (deps.localToken && deps.resolveLocal && localHeader === deps.localToken) {
+      const org = request.headers['x-keyward-org'];
+      return deps.resolveLocal(typeof org === 'string' ? org : undefined);
+    }
+    const credential = readCredential(request, deps.allowQueryKey);
+    switch (credential.kind) {
+      case 'none': {
+        const session = sessionResolver ? await sessionResolver(request, reply) : null;
+        if (session) return session;
+        logFailure(request, 'no credential');
+        throw new KeywardError('UNAUTHENTICATED', {
+          message:
+            !deps.allowQueryKey && queryKeys(request).length > 0
+              ? 'A credential is required; keys in the query string are disabled on this deployment.'
+              : undefined,
+        });
+      }
+      case 'conflict':
+        logFailure(request, 'more than one credential');
+        throw new KeywardError('DUPLICATE_CREDENTIALS');
+      case 'malformed':
+        logFailure(request, credential.reason);
+        throw new KeywardError('MALFORMED_CREDENTIAL', { message: `The credential could not be parsed: ${credential.reason}.` });
+      case 'password': {
+        if (!options.allowPassword || !passwordResolver) {
+          logFailure(request, 'password where a key is required');
+          throw new KeywardError('INVALID_CREDENTIAL', { message: 'This route takes an API key, not a password.' });
+        }
+        return passwordResolver(credential.email, credential.password, request);
+      }
+      case 'key':
+      case 'key-pair': {
+        if (credential.kind === 'key' && credential.transport === 'query') reply.header('warning', QUERY_KEY_WARNING);
+        const presented = credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
+        const result = await deps.verifier.verify({ key: presented, ip: request.ip, anyEnvironment: true });
+        if (!result.valid || !result.key) {
+          logFailure(request, result.code, keyIdOf(credential));
+          throw failure(result);
+        }
+        return keyPrincipal(result.key);
+      }
+    }
+  }
+
+  /**
+   * A preHandler that requires every scope listed (none: any authenticated caller).
+   * `allowPassword` admits HTTP Basic email:password (only `/api_tokens/`).
+   */
+  function require(scopes: readonly string[], options: { allowPassword?: boolean } = {}) {
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = await authenticate(request, reply, { allowPassword: options.allowPassword ?? false });
+      const missing = scopes.filter((scope) => !principal.scopes.has(scope));
+      if (missing.length > 0) {
+        request.log.warn({ event: 'auth.forbidden', missing, actor: principal.actor.id }, 'insufficient scope');
+        throw new KeywardError('INSUFFICIENT_SCOPE', {
+          message: `This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+          details: { missing },
+        });
+      }
+      request.principal = principal;
+    };
+  }
+
+  /** A preHandler that requires an operator. */
+  function requireOperator() {
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = await authenticate(request, reply, { allowPassword: false });
+      if (!principal.isOperator) throw new KeywardError('FORBIDDEN', { message: 'Only operators may do this.' });
+      request.principal = principal;
+    };
+  }
+
+  return {
+    require,
+    requireOperator,
+    authenticate,
+    /** Installs session-cookie authentication (the auth routes do this). */
+    useSessions(resolver: SessionResolver) {
+      sessionResolver = resolver;
+    },
+    /** Installs email/password authentication for routes that allow it. */
+    usePasswords(resolver: PasswordResolver) {
+      passwordResolver = resolver;
+    },
+  };
+}
+
+/** The authenticator's interface. */
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,0 +1,19 @@
+import type { StorageConfig } from '@keyward/storage';
+
+/** The validated, frozen configuration of one Keyward node. */
+export interface KeywardConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  storage: StorageConfig;
+  redisUrl: string | null;
+  keyPrefix: string;
+  allowQueryKey: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Pepper versions from `KEYWARD_PEPPER`, or null to use (and create) the file in the data dir. */
+  pepper: string | null;
+  /** Trust `X-Forwarded-For` from these proxy addresses/CIDRs (`true`: from any); false behind none. */
+  trustProxy: boolean | string[];
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}

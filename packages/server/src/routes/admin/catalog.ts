@@ -1,0 +1,96 @@
+/**
+ * @module Catalogue routes
+ *
+ * Environments and scopes (read by anyone signed in, changed by operators) and the resources
+ * an organization's platform registers (`PUT /v1/resources/{id}`).
+ */
+import { KEYWARD_SCOPES } from '@keyward/core';
+import { listEnvironments, listResources, listScopes } from '@keyward/storage';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { type AppContext, principalOf, requestContext } from '../../app/app-context.ts';
+import { adminSecurity, errorResponses, Timestamp, toIso } from '../../schemas/common.ts';
+import { putResource } from '../../services/resource-service.ts';
+
+const Environment = Type.Object({ slug: Type.String(), name: Type.String(), isProduction: Type.Boolean() }, { title: 'Environment' });
+const Scope = Type.Object(
+  { name: Type.String(), module: Type.String(), moduleTitle: Type.String(), description: Type.String() },
+  { title: 'Scope' },
+);
+const Resource = Type.Object(
+  { id: Type.String(), name: Type.String(), exposed: Type.Boolean(), createdAt: Timestamp, updatedAt: Timestamp },
+  { title: 'Resource' },
+);
+const security = adminSecurity;
+
+export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const { auth, store } = ctx;
+  const anyCaller = auth.require([]);
+  return async (app) => {
+    app.get(
+      '/v1/environments',
+      {
+        preHandler: anyCaller,
+        schema: { tags: ['catalogue'], security, summary: 'List environments', response: { 200: Type.Object({ items: Type.Array(Environment) }), ...errorResponses } },
+      },
+      async () => ({
+        items: (await listEnvironments(store.db)).map(({ slug, name, isProduction }) => ({ slug, name, isProduction })),
+      }),
+    );
+
+    app.get(
+      '/v1/scopes',
+      {
+        preHandler: anyCaller,
+        schema: { tags: ['catalogue'], security, summary: 'List the scope catalogue', response: { 200: Type.Object({ items: Type.Array(Scope) }), ...errorResponses } },
+      },
+      async () => ({ items: await listScopes(store.db) }),
+    );
+
+    app.get(
+      '/v1/resources',
+      {
+        preHandler: auth.require([KEYWARD_SCOPES.resourcesRead]),
+        schema: {
+          tags: ['resources'],
+          security,
+          summary: "List the organization's resources",
+          querystring: Type.Object({ exposed: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ items: Type.Array(Resource) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const items = await listResources(store.db, principalOf(request).orgId, request.query.exposed === true);
+        return { items: items.map((r) => ({ id: r.id, name: r.name, exposed: r.exposed, createdAt: toIso(r.createdAt), updatedAt: toIso(r.updatedAt) })) };
+      },
+    );
+
+    app.put(
+      '/v1/resources/:id',
+      {
+        preHandler: auth.require([KEYWARD_SCOPES.resourcesWrite]),
+        schema: {
+          tags: ['resources'],
+          security,
+          summary: 'Register or change a resource',
+          description: 'Only exposed resources may be granted to keys.',
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }) }),
+          body: Type.Object(
+            { name: Type.String({ minLength: 1, maxLength: 200 }), exposed: Type.Boolean() },
+            { additionalProperties: false },
+          ),
+          response: { 200: Resource, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const resource = await putResource(
+          { store, clock: ctx.clock },
+          principalOf(request),
+          { id: request.params.id, ...request.body },
+          requestContext(request),
+        );
+        return { id: resource.id, name: resource.name, exposed: resource.exposed, createdAt: toIso(resource.createdAt), updatedAt: toIso(resource.updatedAt) };
+      },
+    );
+  };
+}

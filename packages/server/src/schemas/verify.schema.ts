@@ -1,0 +1,51 @@
+import { Type } from '@sinclair/typebox';
+import { VERIFY_CODES } from '@keyward/core';
+
+const ScopeName = Type.String({ minLength: 1, maxLength: 100 });
+
+/** A scope expression: a name, a list (all of), `{anyOf}` or `{allOf}`, nested up to a few levels. */
+const ScopeExpression = Type.Recursive(
+  (Self) =>
+    Type.Union([
+      ScopeName,
+      Type.Array(Self, { maxItems: 50 }),
+      Type.Object({ anyOf: Type.Array(Self, { maxItems: 50 }) }, { additionalProperties: false }),
+      Type.Object({ allOf: Type.Array(Self, { maxItems: 50 }) }, { additionalProperties: false }),
+    ]),
+  { $id: 'ScopeExpression', title: 'ScopeExpression' },
+);
+
+export const VerifyBody = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 512, description: 'The key to check.' }),
+    scopes: Type.Optional(ScopeExpression),
+    resource: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    environment: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Defaults to production.' })),
+    ip: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: "The end client's IP address." })),
+    cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1 })),
+  },
+  { additionalProperties: false, title: 'VerifyRequest' },
+);
+
+export const VerifyResponse = Type.Object(
+  {
+    valid: Type.Boolean(),
+    code: Type.Union(VERIFY_CODES.map((code) => Type.Literal(code))),
+    key: Type.Optional(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        orgId: Type.String(),
+        ownerId: Type.Union([Type.String(), Type.Null()]),
+        environment: Type.String(),
+        scopes: Type.Array(Type.String()),
+        metadata: Type.Record(Type.String(), Type.Unknown()),
+      }),
+    ),
+    ratelimit: Type.Optional(
+      Type.Object({ limit: Type.Integer(), remaining: Type.Integer(), reset: Type.String({ format: 'date-time' }) }),
+    ),
+    remaining: Type.Optional(Type.Integer({ description: 'Usage quota left.' })),
+  },
+  { title: 'VerifyResponse' },
+);

@@ -1,0 +1,95 @@
+/**
+ * @module Bootstrap
+ *
+ * First run: creates the first organization, its owner (an operator of the deployment) and an
+ * admin key holding every Keyward scope, all in one transaction. Refuses once any user exists.
+ */
+import { ALL_KEYWARD_SCOPES, KeywardError, newId, type Org, type User } from '@keyward/core';
+import { countUsers, insertOrg, insertUser, isUniqueViolation, type Store } from '@keyward/storage';
+import type { RequestContext } from '../auth/principal.ts';
+import { assertStrongPassword, hashPassword, normaliseEmail } from '../auth/passwords.ts';
+import { writeAudit } from './audit-writer.ts';
+import type { KeyService } from './key-service.ts';
+
+export interface BootstrapInput {
+  orgName: string;
+  email: string;
+  name?: string | undefined;
+  password: string;
+}
+
+export interface BootstrapResult {
+  org: Org;
+  user: User;
+  apiKey: string;
+  keyId: string;
+}
+
+export async function bootstrap(
+  deps: { store: Store; keys: KeyService; clock: () => number },
+  input: BootstrapInput,
+  context: RequestContext,
+): Promise<BootstrapResult> {
+  const email = normaliseEmail(input.email);
+  const orgName = input.orgName.trim();
+  if (orgName.length === 0 || orgName.length > 200) {
+    throw new KeywardError('VALIDATION_FAILED', { message: 'The organization name must be 1-200 characters.', details: { field: 'orgName' } });
+  }
+  assertStrongPassword(input.password, { email });
+  if ((await countUsers(deps.store.db)) > 0) throw new KeywardError('ALREADY_BOOTSTRAPPED');
+
+  const now = deps.clock();
+  const passwordHash = await hashPassword(input.password);
+  const org: Org = { id: newId('org'), name: orgName, createdAt: now };
+  const user: User = {
+    id: newId('user'),
+    orgId: org.id,
+    email,
+    name: input.name?.trim() || email.split('@')[0] || email,
+    kind: 'person',
+    role: 'owner',
+    isOperator: true,
+    enabled: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const actor = { type: 'user' as const, id: user.id, name: user.email };
+  try {
+    return await deps.store.db.transaction().execute(async (trx) => {
+      // Checked again inside the transaction: two concurrent bootstraps cannot both win.
+      if ((await countUsers(trx)) > 0) throw new KeywardError('ALREADY_BOOTSTRAPPED');
+      await insertOrg(trx, org);
+      await insertUser(trx, user, passwordHash);
+      await writeAudit(trx, { orgId: org.id, actor, at: now, context, action: 'org.create', targetType: 'org', targetId: org.id, after: org });
+      await writeAudit(trx, {
+        orgId: org.id,
+        actor,
+        at: now,
+        context,
+        action: 'user.create',
+        targetType: 'user',
+        targetId: user.id,
+        after: user,
+      });
+      const issued = await deps.keys.create(
+        {
+          kind: 'user',
+          orgId: org.id,
+          actor,
+          scopes: new Set(ALL_KEYWARD_SCOPES),
+          userId: user.id,
+          role: 'owner',
+          isOperator: true,
+          ownKeysOnly: false,
+        },
+        { name: 'Bootstrap admin key', scopes: [...ALL_KEYWARD_SCOPES] },
+        context,
+        { trx },
+      );
+      return { org, user, apiKey: issued.token, keyId: issued.key.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new KeywardError('ALREADY_BOOTSTRAPPED', { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module Key cache
+ *
+ * A bounded in-memory cache in front of the database for verification. It is kept exact by
+ * invalidation events rather than by a TTL: a disabled, revoked or edited key is dropped the
+ * moment the event arrives. While the invalidation channel is unhealthy the cache is bypassed
+ * and every lookup reads the primary database. Expiry and the enabled flag are still checked on
+ * every hit by the policy, since they are part of the cached record.
+ */
+import type { KeyLookup, VerifiableKey } from '@keyward/core';
+import type { InvalidationBus, InvalidationEvent } from './invalidation-bus.ts';
+
+/** Counters for metrics. */
+export interface KeyCacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** A {@link KeyLookup} with a cache, plus the hooks the server needs. */
+export interface CachedKeyLookup extends KeyLookup {
+  stats(): KeyCacheStats;
+  close(): void;
+}
+
+/**
+ * Wraps `load` (a database read by public key id) with a cache invalidated through `bus`.
+ * Entries are evicted oldest-first beyond `maxEntries` (Map keeps insertion order).
+ */
+export function createCachedKeyLookup(options: {
+  load: (keyId: string) => Promise<VerifiableKey | undefined>;
+  bus: InvalidationBus;
+  maxEntries?: number;
+}): CachedKeyLookup {
+  const maxEntries = options.maxEntries ?? 100_000;
+  const cache = new Map<string, VerifiableKey>();
+  // Bumped on every invalidation so a load that started before it cannot cache stale data.
+  let generation = 0;
+  let hits = 0;
+  let misses = 0;
+
+  const onEvent = (event: InvalidationEvent) => {
+    generation++;
+    switch (event.type) {
+      case 'key':
+        cache.delete(event.keyId.startsWith('key_') ? event.keyId.slice(4) : event.keyId);
+        break;
+      case 'owner':
+        for (const [id, key] of cache) if (key.ownerId === event.userId) cache.delete(id);
+        break;
+      case 'all':
+        cache.clear();
+        break;
+    }
+  };
+  const unsubscribe = options.bus.subscribe(onEvent);
+
+  return {
+    async findByKeyId(keyId) {
+      if (!options.bus.isHealthy()) {
+        cache.clear();
+        misses++;
+        return options.load(keyId);
+      }
+      const cached = cache.get(keyId);
+      if (cached) {
+        hits++;
+        return cached;
+      }
+      misses++;
+      const startedAt = generation;
+      const key = await options.load(keyId);
+      if (key && startedAt === generation && options.bus.isHealthy()) {
+        if (cache.size >= maxEntries) {
+          const oldest = cache.keys().next();
+          if (!oldest.done) cache.delete(oldest.value);
+        }
+        cache.set(keyId, key);
+      }
+      return key;
+    },
+    stats: () => ({ hits, misses, size: cache.size }),
+    close: unsubscribe,
+  };
+}

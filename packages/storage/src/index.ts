@@ -1,0 +1,42 @@
+/**
+ * @module @keyward/storage
+ *
+ * One Kysely code base for SQLite (the embedded default) and PostgreSQL: the schema, versioned
+ * migrations, and repository functions that take the database (or a transaction) first.
+ */
+export type { Database } from './database.ts';
+export { openStore, type Store } from './open-store.ts';
+export type { DialectCapabilities, StorageConfig } from './storage-config.ts';
+export { isUniqueViolation } from './storage-error.ts';
+export { type AuditFilter, insertAuditEvent, listAuditEvents } from './repositories/audit.repository.ts';
+export {
+  findResource,
+  insertEnvironment,
+  insertScope,
+  listEnvironments,
+  listResources,
+  listScopes,
+  upsertResource,
+} from './repositories/catalog.repository.ts';
+export {
+  findKey,
+  insertKey,
+  insertSecret,
+  type KeyFilter,
+  type KeyStatusFilter,
+  listKeys,
+  listLiveSecrets,
+  retireSlot,
+  updateKey,
+} from './repositories/key.repository.ts';
+export { countOrgs, findOrg, insertOrg, listOrgs } from './repositories/org.repository.ts';
+export type { Page } from './repositories/page.ts';
+export {
+  countUsers,
+  findUser,
+  findUserCredentials,
+  insertUser,
+  listUsers,
+  type UserFilter,
+} from './repositories/user.repository.ts';
+export { findVerifiableKey } from './repositories/verifiable-key.repository.ts';

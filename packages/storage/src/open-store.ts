@@ -1,0 +1,63 @@
+/**
+ * @module Store
+ *
+ * Opens the database for either dialect and runs migrations. This is the only place that
+ * branches on the dialect; everything above it speaks Kysely.
+ */
+import { Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import type { Database } from './database.ts';
+import { createPostgresDialect, postgresCapabilities } from './dialects/postgres.ts';
+import { createSqliteDialect, sqliteCapabilities } from './dialects/sqlite.ts';
+import { migrationProvider } from './migrations/index.ts';
+import type { DialectCapabilities, StorageConfig } from './storage-config.ts';
+
+/** An open database. */
+export interface Store {
+  db: Kysely<Database>;
+  capabilities: DialectCapabilities;
+  /** Applies pending migrations and reports each. */
+  migrate(): Promise<MigrationResultSet>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a store. Nothing is migrated until {@link Store.migrate} is called.
+ *
+ * @example
+ * const store = openStore({ driver: 'sqlite', path: './data/keyward.db' });
+ * await store.migrate();
+ */
+export function openStore(config: StorageConfig): Store {
+  const { dialect, capabilities } = (() => {
+    switch (config.driver) {
+      case 'sqlite':
+        return { dialect: createSqliteDialect(config.path).dialect, capabilities: sqliteCapabilities };
+      case 'postgres':
+        return { dialect: createPostgresDialect(config.url, config.poolSize).dialect, capabilities: postgresCapabilities };
+    }
+  })();
+  const db = new Kysely<Database>({ dialect });
+  let closed = false;
+  return {
+    db,
+    capabilities,
+    migrate() {
+      return new Migrator({ db, provider: migrationProvider, migrationTableName: 'keyward_migrations', migrationLockTableName: 'keyward_migrations_lock' }).migrateToLatest();
+    },
+    async ping() {
+      try {
+        await db.selectFrom('environments').select('slug').limit(1).execute();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
