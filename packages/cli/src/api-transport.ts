@@ -55,7 +55,10 @@ export function remoteTransport(url: string, key: string): ApiTransport {
 }
 
 /** Opens the local database (migrating it) and builds the app in-process. */
-export async function localTransport(config: KeywardConfig, options: { org?: string | undefined }): Promise<ApiTransport & { store: Store; context: KeywardApp['context'] }> {
+export async function localTransport(
+  config: KeywardConfig,
+  options: { org?: string | undefined },
+): Promise<ApiTransport & { store: Store; context: KeywardApp['context'] }> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openStore(config.storage);
   const migrations = await store.migrate();
@@ -86,7 +89,7 @@ export async function localTransport(config: KeywardConfig, options: { org?: str
       return {
         status: response.statusCode,
         body: response.body ? JSON.parse(response.body) : null,
-        headers: response.headers as ApiResponse["headers"],
+        headers: response.headers as ApiResponse['headers'],
       };
     },
     async stream(path) {

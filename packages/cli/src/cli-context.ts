@@ -38,7 +38,10 @@ export async function openTransport(options: GlobalOptions): Promise<ApiTranspor
 }
 
 /** Runs `fn` with a transport and closes it afterwards. */
-export async function withTransport<T>(options: GlobalOptions, fn: (api: ApiTransport) => Promise<T>): Promise<T> {
+export async function withTransport<T>(
+  options: GlobalOptions,
+  fn: (api: ApiTransport) => Promise<T>,
+): Promise<T> {
   const api = await openTransport(options);
   try {
     return await fn(api);

@@ -26,8 +26,14 @@ export function printJson(value: unknown): void {
 /** Prints rows as aligned columns. */
 export function printTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): void {
   const cells = rows.map((row) => columns.map((column) => formatCell(row[column])));
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((row) => (row[i] as string).length)));
-  const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd();
+  const widths = columns.map((column, i) =>
+    Math.max(column.length, ...cells.map((row) => (row[i] as string).length)),
+  );
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`);
   for (const row of cells) process.stdout.write(`${line(row)}\n`);
 }
@@ -35,7 +41,8 @@ export function printTable(rows: readonly Record<string, unknown>[], columns: re
 /** Prints an object as `field: value` lines. */
 export function printRecord(record: Record<string, unknown>): void {
   const width = Math.max(...Object.keys(record).map((k) => k.length));
-  for (const [key, value] of Object.entries(record)) process.stdout.write(`${key.padEnd(width)}  ${formatCell(value)}\n`);
+  for (const [key, value] of Object.entries(record))
+    process.stdout.write(`${key.padEnd(width)}  ${formatCell(value)}\n`);
 }
 
 function formatCell(value: unknown): string {

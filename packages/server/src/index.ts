@@ -11,6 +11,10 @@ export type { KeywardConfig } from './config/keyward-config.ts';
 export { ConfigError, loadConfig } from './config/load-config.ts';
 export { loadPeppers, parsePepperSpec } from './config/load-peppers.ts';
 export { DEFAULT_UI_DIR, type RunningServer, startServer } from './main.ts';
-export { bootstrap, type BootstrapInput, type BootstrapResult } from './services/bootstrap-service.ts';
+export { type BootstrapInput, type BootstrapResult, bootstrap } from './services/bootstrap-service.ts';
 export { createKeyService, type KeyService } from './services/key-service.ts';
-export { createLocalInvalidationBus, type InvalidationBus, type InvalidationEvent } from './verification/invalidation-bus.ts';
+export {
+  createLocalInvalidationBus,
+  type InvalidationBus,
+  type InvalidationEvent,
+} from './verification/invalidation-bus.ts';

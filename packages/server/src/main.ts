@@ -5,8 +5,8 @@
  * gracefully: stop accepting, finish in-flight requests, flush usage, close the database.
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { countUsers, openStore } from '@keyward/storage';
 import { createApp } from './app/create-app.ts';
 import { createLogger } from './app/logger.ts';
@@ -25,7 +25,10 @@ export interface RunningServer {
 /**
  * Starts a Keyward node with `config`. Prints, on first start, how to create the first admin.
  */
-export async function startServer(config: KeywardConfig, options: { uiDir?: string; installSignalHandlers?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: KeywardConfig,
+  options: { uiDir?: string; installSignalHandlers?: boolean } = {},
+): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const peppers = loadPeppers({ pepper: config.pepper, dataDir: config.dataDir });
@@ -35,7 +38,8 @@ export async function startServer(config: KeywardConfig, options: { uiDir?: stri
     await store.close();
     throw migrations.error;
   }
-  for (const result of migrations.results ?? []) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+  for (const result of migrations.results ?? [])
+    logger.info({ migration: result.migrationName, status: result.status }, 'migration');
 
   const setupToken = randomBytes(18).toString('base64url');
   const { app } = await createApp({

@@ -21,7 +21,8 @@ function parseInteger(value: string): number {
 
 function parseDate(value: string): string {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError('must be a date such as 2027-01-31 or 2027-01-31T12:00:00Z');
+  if (Number.isNaN(ms))
+    throw new InvalidArgumentError('must be a date such as 2027-01-31 or 2027-01-31T12:00:00Z');
   return new Date(ms).toISOString();
 }
 
@@ -34,7 +35,8 @@ function parseRateLimit(value: string): { limit: number; windowSeconds: number }
 function parseJsonObject(value: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(value);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // reported below
   }
@@ -42,9 +44,15 @@ function parseJsonObject(value: string): Record<string, unknown> {
 }
 
 function printKey(key: KeyJson, json: boolean | undefined): void {
-  if (json) return printJson(key);
+  if (json) {
+    printJson(key);
+    return;
+  }
   const { key: token, secrets, ...rest } = key;
-  printRecord({ ...rest, secrets: (secrets as { slot: string; hint: string }[] | undefined)?.map((s) => `${s.slot} …${s.hint}`) });
+  printRecord({
+    ...rest,
+    secrets: (secrets as { slot: string; hint: string }[] | undefined)?.map((s) => `${s.slot} …${s.hint}`),
+  });
   if (token) process.stdout.write(`\nKey (shown once, store it now):\n  ${token}\n`);
 }
 
@@ -106,8 +114,14 @@ export function registerKeys(program: Command): void {
         if (value !== undefined) query.set(name, String(value));
       }
       await withTransport(global, async (api) => {
-        const page = expectOk(await api.request('GET', `/v1/keys?${query}`)) as { items: KeyJson[]; nextCursor: string | null };
-        if (global.json) return printJson(page);
+        const page = expectOk(await api.request('GET', `/v1/keys?${query}`)) as {
+          items: KeyJson[];
+          nextCursor: string | null;
+        };
+        if (global.json) {
+          printJson(page);
+          return;
+        }
         printTable(page.items, ['id', 'name', 'environment', 'status', 'scopes', 'expiresAt', 'lastUsedAt']);
         if (page.nextCursor) process.stdout.write(`\nMore: --cursor ${page.nextCursor}\n`);
       });
@@ -119,7 +133,10 @@ export function registerKeys(program: Command): void {
     .action(async (id: string, _options, command: Command) => {
       const global = globalOptions(command);
       await withTransport(global, async (api) => {
-        printKey(expectOk(await api.request('GET', `/v1/keys/${encodeURIComponent(id)}`)) as KeyJson, global.json);
+        printKey(
+          expectOk(await api.request('GET', `/v1/keys/${encodeURIComponent(id)}`)) as KeyJson,
+          global.json,
+        );
       });
     });
 
@@ -135,7 +152,10 @@ export function registerKeys(program: Command): void {
         const global = globalOptions(command);
         const path = `/v1/keys/${encodeURIComponent(id)}`;
         await withTransport(global, async (api) => {
-          const response = name === 'revoke' ? await api.request('DELETE', path) : await api.request('POST', `${path}/${name}`);
+          const response =
+            name === 'revoke'
+              ? await api.request('DELETE', path)
+              : await api.request('POST', `${path}/${name}`);
           printKey(expectOk(response) as KeyJson, global.json);
         });
       });

@@ -1,6 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { openStore } from '@keyward/storage';
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { configFrom, globalOptions } from '../cli-context.ts';
 import { printJson } from '../output.ts';
 
@@ -16,9 +16,12 @@ export function registerMigrate(program: Command): void {
       const store = openStore(config.storage);
       try {
         const { error, results = [] } = await store.migrate();
-        if (global.json) printJson({ results: results.map((r) => ({ migration: r.migrationName, status: r.status })) });
+        if (global.json)
+          printJson({ results: results.map((r) => ({ migration: r.migrationName, status: r.status })) });
         else if (results.length === 0) process.stdout.write('Database is up to date.\n');
-        else for (const r of results) process.stdout.write(`${r.status === 'Success' ? '✓' : '✗'} ${r.migrationName} (${r.status})\n`);
+        else
+          for (const r of results)
+            process.stdout.write(`${r.status === 'Success' ? '✓' : '✗'} ${r.migrationName} (${r.status})\n`);
         if (error) throw error;
       } finally {
         await store.close();

@@ -5,8 +5,8 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
 import type { KeyService } from '../services/key-service.ts';
-import type { InvalidationBus } from '../verification/invalidation-bus.ts';
 import type { Verification } from '../verification/create-verification.ts';
+import type { InvalidationBus } from '../verification/invalidation-bus.ts';
 
 /** What route plugins receive: the services and adapters of this node. */
 export interface AppContext {

@@ -14,9 +14,16 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ALL_KEYWARD_SCOPES, createSecretHasher, KeywardError, type Pepper } from '@keyward/core';
 import { findOrg, listOrgs, type Store } from '@keyward/storage';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+  type RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
-import { createAuthenticator } from '../auth/authenticator.ts';
+import { createAuthenticator, takeQueryKeys } from '../auth/authenticator.ts';
 import { systemPrincipal } from '../auth/principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
 import { catalogRoutes } from '../routes/admin/catalog.ts';
@@ -51,7 +58,13 @@ export interface AppDeps {
 
 /** The application and the services behind it. */
 export interface KeywardApp {
-  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+  app: FastifyInstance<
+    RawServerDefault,
+    IncomingMessage,
+    ServerResponse,
+    FastifyBaseLogger,
+    TypeBoxTypeProvider
+  >;
   context: AppContext;
 }
 
@@ -64,6 +77,16 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  */
 class RequestLogController extends LogController {
   override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) request.log.error({ ...line, err: error }, 'request errored');
+    else request.log.info(line, 'request completed');
+  }
 }
 const QUIET_ROUTES = new Set(['/v1/verify', '/healthz', '/readyz', '/metrics']);
 const isQuietRoute = (request: { url: string }) => QUIET_ROUTES.has(request.url.split('?')[0] ?? '');
@@ -86,7 +109,10 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    logController: new RequestLogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRoute }),
+    logController: new RequestLogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: isQuietRoute,
+    }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
@@ -97,15 +123,19 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
       return `req_${Date.now().toString(36)}${requestCounter.toString(36)}`;
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('queryKeys', null as unknown as string[]);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    takeQueryKeys(request);
   });
 
   // JSON bodies: an empty body is "no body" (so POST …/disable needs none); anything else goes
@@ -132,7 +162,9 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     ) {
       return reply.sendFile('index.html');
     }
-    return sendError(reply, 'ROUTE_NOT_FOUND', { message: `No route ${request.method} ${request.url.split('?')[0]}.` });
+    return sendError(reply, 'ROUTE_NOT_FOUND', {
+      message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+    });
   });
 
   app.addSchema(ErrorBody);
@@ -149,10 +181,19 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Api-Key <key> or Key=<key>' },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: 'Api-Key <key> or Key=<key>',
+          },
           xApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
           bearer: { type: 'http', scheme: 'bearer' },
-          basic: { type: 'http', scheme: 'basic', description: 'keyId:secret, or the full key as user with an empty password' },
+          basic: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'keyId:secret, or the full key as user with an empty password',
+          },
           session: { type: 'apiKey', in: 'cookie', name: 'kw_session' },
         },
       },
@@ -180,7 +221,9 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
       const orgs = await listOrgs(store.db);
       if (!orgHeader && orgs.length === 1 && orgs[0]) return systemPrincipal(orgs[0].id, ALL_KEYWARD_SCOPES);
       throw new KeywardError('NOT_FOUND', {
-        message: orgHeader ? `No organization ${orgHeader}.` : 'Several organizations exist: name one with --org.',
+        message: orgHeader
+          ? `No organization ${orgHeader}.`
+          : 'Several organizations exist: name one with --org.',
       });
     },
   });

@@ -6,27 +6,34 @@
  * size) are mapped to stable codes; anything else is logged in full and answered with a
  * generic `INTERNAL_ERROR`, never with its message.
  */
-import { type ErrorCode, ERROR_CODES, isKeywardError } from '@keyward/core';
+import { ERROR_CODES, type ErrorCode, isKeywardError } from '@keyward/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-const DOCS_BASE = 'https://keyward.dev/docs/errors#';
+const DOCS_BASE = 'docs/errors.md#';
 
 /** Sends the error body for `code`. */
 export function sendError(
   reply: FastifyReply,
   code: ErrorCode,
-  options: { message?: string | undefined; details?: Record<string, unknown> | undefined; status?: number } = {},
+  options: {
+    message?: string | undefined;
+    details?: Record<string, unknown> | undefined;
+    status?: number;
+  } = {},
 ) {
   const body = {
     error: {
       code,
       message: options.message ?? ERROR_CODES[code].message,
       requestId: String(reply.request.id),
-      docs: DOCS_BASE + code.toLowerCase().replaceAll('_', '-'),
+      docs: DOCS_BASE + code.toLowerCase(),
       ...(options.details ? { details: options.details } : {}),
     },
   };
-  return reply.code(options.status ?? ERROR_CODES[code].status).type('application/json').send(body);
+  return reply
+    .code(options.status ?? ERROR_CODES[code].status)
+    .type('application/json')
+    .send(body);
 }
 
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {

@@ -22,7 +22,16 @@ export function loggerOptions(level: string): LoggerOptions {
     timestamp: pino.stdTimeFunctions.isoTime,
     // Defence in depth: should a header object ever be logged, its credentials are censored.
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'headers.authorization', 'password', '*.password', 'key', '*.key'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers.cookie',
+        'headers.authorization',
+        'password',
+        '*.password',
+        'key',
+        '*.key',
+      ],
       censor: '[REDACTED]',
     },
     serializers: {

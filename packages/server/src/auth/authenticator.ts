@@ -8,15 +8,15 @@
  */
 import {
   ALL_KEYWARD_SCOPES,
-  collectCredentialHeaders,
   type Credential,
+  collectCredentialHeaders,
   extractCredential,
   type KeyIdentity,
   KeywardError,
   parseKey,
   ROLE_SCOPES,
-  type VerifyResult,
   type Verifier,
+  type VerifyResult,
 } from '@keyward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './principal.ts';
@@ -25,7 +25,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by an auth guard; null on public routes. */
     principal: Principal | null;
+    /** `auth-key` values taken out of the query string before validation (see {@link takeQueryKeys}). */
+    queryKeys: string[];
   }
+}
+
+/**
+ * Moves `auth-key` out of the parsed query (an onRequest hook), so route query schemas never
+ * see it and the authenticator alone decides what it means.
+ */
+export function takeQueryKeys(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined;
+  const value = query?.['auth-key'];
+  if (value === undefined || !query) return;
+  request.queryKeys = Array.isArray(value) ? value.map(String) : [String(value)];
+  delete query['auth-key'];
 }
 
 const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
@@ -33,7 +47,11 @@ const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
 /** Resolves a session cookie to a principal, or null when there is none (installed by the auth routes). */
 export type SessionResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null>;
 /** Checks an email and password (HTTP Basic), on routes that accept a login. */
-export type PasswordResolver = (email: string, password: string, request: FastifyRequest) => Promise<Principal>;
+export type PasswordResolver = (
+  email: string,
+  password: string,
+  request: FastifyRequest,
+) => Promise<Principal>;
 /** Resolves the local CLI's principal for the given org header. */
 export type LocalResolver = (orgHeader: string | undefined) => Promise<Principal>;
 
@@ -47,7 +65,9 @@ export interface AuthenticatorDeps {
 /** The rights a key confers on Keyward's own API: its Keyward scopes, bounded by its owner's role. */
 export function keyPrincipal(identity: KeyIdentity): Principal {
   const roleScopes = identity.ownerRole ? new Set(ROLE_SCOPES[identity.ownerRole]) : null;
-  const scopes = identity.scopes.filter((s) => KEYWARD_SCOPE_SET.has(s) && (roleScopes === null || roleScopes.has(s)));
+  const scopes = identity.scopes.filter(
+    (s) => KEYWARD_SCOPE_SET.has(s) && (roleScopes === null || roleScopes.has(s)),
+  );
   return {
     kind: 'key',
     orgId: identity.orgId,
@@ -62,11 +82,8 @@ export function keyPrincipal(identity: KeyIdentity): Principal {
 
 const QUERY_KEY_WARNING = '199 keyward "auth-key in the query string is not recommended: URLs get logged"';
 
-/** Reads the `auth-key` query values without trusting the parsed query's shape. */
 function queryKeys(request: FastifyRequest): string[] {
-  const value = (request.query as Record<string, unknown> | undefined)?.['auth-key'];
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  return request.queryKeys ?? [];
 }
 
 /** Reads the one credential of a request. */
@@ -102,7 +119,9 @@ function failure(result: VerifyResult): KeywardError {
     case 'EXPIRED':
       return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key has expired.' });
     case 'IP_FORBIDDEN':
-      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key may not be used from this address.' });
+      return new KeywardError('INVALID_CREDENTIAL', {
+        message: 'The API key may not be used from this address.',
+      });
     default:
       return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is not valid.' });
   }
@@ -145,18 +164,24 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
         throw new KeywardError('DUPLICATE_CREDENTIALS');
       case 'malformed':
         logFailure(request, credential.reason);
-        throw new KeywardError('MALFORMED_CREDENTIAL', { message: `The credential could not be parsed: ${credential.reason}.` });
+        throw new KeywardError('MALFORMED_CREDENTIAL', {
+          message: `The credential could not be parsed: ${credential.reason}.`,
+        });
       case 'password': {
         if (!options.allowPassword || !passwordResolver) {
           logFailure(request, 'password where a key is required');
-          throw new KeywardError('INVALID_CREDENTIAL', { message: 'This route takes an API key, not a password.' });
+          throw new KeywardError('INVALID_CREDENTIAL', {
+            message: 'This route takes an API key, not a password.',
+          });
         }
         return passwordResolver(credential.email, credential.password, request);
       }
       case 'key':
       case 'key-pair': {
-        if (credential.kind === 'key' && credential.transport === 'query') reply.header('warning', QUERY_KEY_WARNING);
-        const presented = credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
+        if (credential.kind === 'key' && credential.transport === 'query')
+          reply.header('warning', QUERY_KEY_WARNING);
+        const presented =
+          credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
         const result = await deps.verifier.verify({ key: presented, ip: request.ip, anyEnvironment: true });
         if (!result.valid || !result.key) {
           logFailure(request, result.code, keyIdOf(credential));
@@ -176,7 +201,10 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       const principal = await authenticate(request, reply, { allowPassword: options.allowPassword ?? false });
       const missing = scopes.filter((scope) => !principal.scopes.has(scope));
       if (missing.length > 0) {
-        request.log.warn({ event: 'auth.forbidden', missing, actor: principal.actor.id }, 'insufficient scope');
+        request.log.warn(
+          { event: 'auth.forbidden', missing, actor: principal.actor.id },
+          'insufficient scope',
+        );
         throw new KeywardError('INSUFFICIENT_SCOPE', {
           message: `This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
           details: { missing },
@@ -190,7 +218,8 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   function requireOperator() {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const principal = await authenticate(request, reply, { allowPassword: false });
-      if (!principal.isOperator) throw new KeywardError('FORBIDDEN', { message: 'Only operators may do this.' });
+      if (!principal.isOperator)
+        throw new KeywardError('FORBIDDEN', { message: 'Only operators may do this.' });
       request.principal = principal;
     };
   }

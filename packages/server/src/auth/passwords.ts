@@ -5,8 +5,9 @@
  * `@node-rs/argon2`. The hash string carries its own parameters, so they can be raised later
  * without breaking existing hashes.
  */
-import { hash, verify } from '@node-rs/argon2';
+
 import { KeywardError } from '@keyward/core';
+import { hash, verify } from '@node-rs/argon2';
 
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -36,19 +37,32 @@ export function assertStrongPassword(password: string, context: { email?: string
         ? 'at most 256 characters are allowed'
         : new Set(password).size < 5
           ? 'it repeats too few distinct characters'
-          : context.email && password.toLowerCase().includes(context.email.split('@')[0]?.toLowerCase() ?? '\u0000')
+          : context.email &&
+              password.toLowerCase().includes(context.email.split('@')[0]?.toLowerCase() ?? '\u0000')
             ? 'it must not contain the email name'
             : /^(password|123456|qwerty)/i.test(password)
               ? 'it is a commonly used password'
               : null;
-  if (reason) throw new KeywardError('WEAK_PASSWORD', { message: `The password is too weak: ${reason}.`, details: { field: 'password' } });
+  if (reason)
+    throw new KeywardError('WEAK_PASSWORD', {
+      message: `The password is too weak: ${reason}.`,
+      details: { field: 'password' },
+    });
 }
 
 /** Normalises and checks an email; plus-addressing is allowed. */
 export function normaliseEmail(email: string): string {
   const value = email.trim().toLowerCase();
-  if (value.length > 254 || !/^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(value)) {
-    throw new KeywardError('VALIDATION_FAILED', { message: `"${email}" is not a valid email address.`, details: { field: 'email' } });
+  if (
+    value.length > 254 ||
+    !/^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/.test(
+      value,
+    )
+  ) {
+    throw new KeywardError('VALIDATION_FAILED', {
+      message: `"${email}" is not a valid email address.`,
+      details: { field: 'email' },
+    });
   }
   return value;
 }

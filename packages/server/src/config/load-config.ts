@@ -34,11 +34,17 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
-function parseInteger(name: string, value: string | undefined, fallback: number, range: [number, number]): number {
+function parseInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  range: [number, number],
+): number {
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
   const n = Number(value);
-  if (n < range[0] || n > range[1]) throw new ConfigError(`${name} must be between ${range[0]} and ${range[1]}, got ${n}`);
+  if (n < range[0] || n > range[1])
+    throw new ConfigError(`${name} must be between ${range[0]} and ${range[1]}, got ${n}`);
   return n;
 }
 
@@ -81,7 +87,9 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
 
   const keyPrefix = env.KEYWARD_KEY_PREFIX || DEFAULTS.keyPrefix;
   if (!KEY_FORMAT.prefixPattern.test(keyPrefix)) {
-    throw new ConfigError('KEYWARD_KEY_PREFIX must be 1-16 lower-case letters or digits, starting with a letter');
+    throw new ConfigError(
+      'KEYWARD_KEY_PREFIX must be 1-16 lower-case letters or digits, starting with a letter',
+    );
   }
 
   const logLevel = (env.KEYWARD_LOG_LEVEL || DEFAULTS.logLevel) as KeywardConfig['logLevel'];
@@ -106,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
     logLevel,
     pepper: env.KEYWARD_PEPPER || null,
     trustProxy,
-    bodyLimit: parseInteger('KEYWARD_BODY_LIMIT', env.KEYWARD_BODY_LIMIT, DEFAULTS.bodyLimit, [1024, 16 * 1024 * 1024]),
+    bodyLimit: parseInteger('KEYWARD_BODY_LIMIT', env.KEYWARD_BODY_LIMIT, DEFAULTS.bodyLimit, [
+      1024,
+      16 * 1024 * 1024,
+    ]),
   });
 }

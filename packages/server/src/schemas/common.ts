@@ -48,15 +48,22 @@ export const PageQuery = {
 
 /** A page of `item`. */
 export function PageOf<T extends TSchema>(item: T, title: string) {
-  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) }, { title });
+  return Type.Object(
+    { items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+    { title },
+  );
 }
 
 /** Path parameter `{id}`. */
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** ISO date-time → epoch ms, or null/undefined passthrough. */
-export function toEpoch<T extends string | null | undefined>(value: T): T extends string ? number : Exclude<T, string> {
-  return (typeof value === 'string' ? Date.parse(value) : value) as T extends string ? number : Exclude<T, string>;
+export function toEpoch<T extends string | null | undefined>(
+  value: T,
+): T extends string ? number : Exclude<T, string> {
+  return (typeof value === 'string' ? Date.parse(value) : value) as T extends string
+    ? number
+    : Exclude<T, string>;
 }
 
 /** Epoch ms → ISO date-time, null passthrough. */

@@ -31,7 +31,9 @@ export const Quota = Type.Object(
   { additionalProperties: false },
 );
 
-const Metadata = Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form JSON handed downstream on VALID.' });
+const Metadata = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'Free-form JSON handed downstream on VALID.',
+});
 
 const keyFields = {
   name: Type.String({ minLength: 1, maxLength: 200, description: 'Title of the key.' }),
@@ -98,7 +100,10 @@ export const Key = Type.Object(
     name: Type.String(),
     orgId: Type.String(),
     ownerId: Type.Union([Type.String(), Type.Null()]),
-    owner: Type.Union([Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }), Type.Null()]),
+    owner: Type.Union([
+      Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+      Type.Null(),
+    ]),
     createdBy: Actor,
     environment: Type.String(),
     scopes: Type.Array(Type.String()),
@@ -143,7 +148,12 @@ export const KeyListQuery = Type.Object(
     ownerId: Type.Optional(Type.String({ maxLength: 100 })),
     environment: Type.Optional(Type.String({ maxLength: 32 })),
     status: Type.Optional(
-      Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')]),
+      Type.Union([
+        Type.Literal('active'),
+        Type.Literal('disabled'),
+        Type.Literal('expired'),
+        Type.Literal('revoked'),
+      ]),
     ),
     search: Type.Optional(Type.String({ maxLength: 200 })),
   },

@@ -7,7 +7,12 @@ import { toIso } from './common.ts';
 
 export type OwnerSummary = Pick<User, 'id' | 'email' | 'name' | 'enabled'>;
 
-export function renderKey(key: ApiKey, secrets: readonly KeySecret[], owner: OwnerSummary | null, now: number) {
+export function renderKey(
+  key: ApiKey,
+  secrets: readonly KeySecret[],
+  owner: OwnerSummary | null,
+  now: number,
+) {
   return {
     id: key.id,
     name: key.name,
@@ -25,7 +30,12 @@ export function renderKey(key: ApiKey, secrets: readonly KeySecret[], owner: Own
     rateLimit: key.rateLimit,
     quota: key.quota,
     ipAllowlist: key.ipAllowlist,
-    secrets: secrets.map((s) => ({ slot: s.slot, hint: s.hint, createdAt: toIso(s.createdAt), expiresAt: toIso(s.expiresAt) })),
+    secrets: secrets.map((s) => ({
+      slot: s.slot,
+      hint: s.hint,
+      createdAt: toIso(s.createdAt),
+      expiresAt: toIso(s.expiresAt),
+    })),
     createdAt: toIso(key.createdAt),
     updatedAt: toIso(key.updatedAt),
     lastUsedAt: toIso(key.lastUsedAt),

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { VERIFY_CODES } from '@keyward/core';
+import { Type } from '@sinclair/typebox';
 
 const ScopeName = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -20,8 +20,12 @@ export const VerifyBody = Type.Object(
     key: Type.String({ minLength: 1, maxLength: 512, description: 'The key to check.' }),
     scopes: Type.Optional(ScopeExpression),
     resource: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    environment: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Defaults to production.' })),
-    ip: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: "The end client's IP address." })),
+    environment: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 32, description: 'Defaults to production.' }),
+    ),
+    ip: Type.Optional(
+      Type.String({ minLength: 2, maxLength: 64, description: "The end client's IP address." }),
+    ),
     cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1 })),
   },
   { additionalProperties: false, title: 'VerifyRequest' },
@@ -43,7 +47,11 @@ export const VerifyResponse = Type.Object(
       }),
     ),
     ratelimit: Type.Optional(
-      Type.Object({ limit: Type.Integer(), remaining: Type.Integer(), reset: Type.String({ format: 'date-time' }) }),
+      Type.Object({
+        limit: Type.Integer(),
+        remaining: Type.Integer(),
+        reset: Type.String({ format: 'date-time' }),
+      }),
     ),
     remaining: Type.Optional(Type.Integer({ description: 'Usage quota left.' })),
   },

@@ -6,8 +6,8 @@
  */
 import { ALL_KEYWARD_SCOPES, KeywardError, newId, type Org, type User } from '@keyward/core';
 import { countUsers, insertOrg, insertUser, isUniqueViolation, type Store } from '@keyward/storage';
-import type { RequestContext } from '../auth/principal.ts';
 import { assertStrongPassword, hashPassword, normaliseEmail } from '../auth/passwords.ts';
+import type { RequestContext } from '../auth/principal.ts';
 import { writeAudit } from './audit-writer.ts';
 import type { KeyService } from './key-service.ts';
 
@@ -33,7 +33,10 @@ export async function bootstrap(
   const email = normaliseEmail(input.email);
   const orgName = input.orgName.trim();
   if (orgName.length === 0 || orgName.length > 200) {
-    throw new KeywardError('VALIDATION_FAILED', { message: 'The organization name must be 1-200 characters.', details: { field: 'orgName' } });
+    throw new KeywardError('VALIDATION_FAILED', {
+      message: 'The organization name must be 1-200 characters.',
+      details: { field: 'orgName' },
+    });
   }
   assertStrongPassword(input.password, { email });
   if ((await countUsers(deps.store.db)) > 0) throw new KeywardError('ALREADY_BOOTSTRAPPED');
@@ -60,7 +63,16 @@ export async function bootstrap(
       if ((await countUsers(trx)) > 0) throw new KeywardError('ALREADY_BOOTSTRAPPED');
       await insertOrg(trx, org);
       await insertUser(trx, user, passwordHash);
-      await writeAudit(trx, { orgId: org.id, actor, at: now, context, action: 'org.create', targetType: 'org', targetId: org.id, after: org });
+      await writeAudit(trx, {
+        orgId: org.id,
+        actor,
+        at: now,
+        context,
+        action: 'org.create',
+        targetType: 'org',
+        targetId: org.id,
+        after: org,
+      });
       await writeAudit(trx, {
         orgId: org.id,
         actor,

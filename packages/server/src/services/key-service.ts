@@ -6,19 +6,20 @@
  * The full key string leaves this module only in the result of `create` and `regenerate`.
  */
 import {
+  ALL_KEYWARD_SCOPES,
   type ApiKey,
   formatKey,
   generateKeyId,
   generateSecret,
   isValidCidr,
-  KeywardError,
   type KeySecret,
+  KeywardError,
   newId,
   type QuotaPolicy,
   type RateLimitPolicy,
+  SECRET_SLOTS,
   type SecretHasher,
   type SecretSlot,
-  SECRET_SLOTS,
 } from '@keyward/core';
 import {
   type Database,
@@ -38,9 +39,9 @@ import {
   updateKey,
 } from '@keyward/storage';
 import type { Kysely } from 'kysely';
-import { ALL_KEYWARD_SCOPES } from '@keyward/core';
 
 const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
+
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { InvalidationBus } from '../verification/invalidation-bus.ts';
 import { writeAudit } from './audit-writer.ts';
@@ -60,7 +61,9 @@ export interface CreateKeyInput {
 }
 
 /** Fields a caller may change; absent fields stay as they are. */
-export type UpdateKeyInput = Partial<Omit<CreateKeyInput, 'environment' | 'ownerId'>> & { enabled?: boolean | undefined };
+export type UpdateKeyInput = Partial<Omit<CreateKeyInput, 'environment' | 'ownerId'>> & {
+  enabled?: boolean | undefined;
+};
 
 /** A key with its live secrets (digests never leave the service: routes render hints only). */
 export interface KeyWithSecrets {
@@ -93,9 +96,17 @@ export function createKeyService(deps: KeyServiceDeps) {
   const db = store.db;
 
   /** Loads a key of the caller's org that the caller may see; 404 otherwise (no cross-org oracle). */
-  async function loadVisibleKey(executor: Kysely<Database>, principal: Principal, id: string): Promise<ApiKey> {
+  async function loadVisibleKey(
+    executor: Kysely<Database>,
+    principal: Principal,
+    id: string,
+  ): Promise<ApiKey> {
     const key = await findKey(executor, id);
-    if (!key || key.orgId !== principal.orgId || (principal.ownKeysOnly && key.ownerId !== principal.userId)) {
+    if (
+      !key ||
+      key.orgId !== principal.orgId ||
+      (principal.ownKeysOnly && key.ownerId !== principal.userId)
+    ) {
       throw new KeywardError('NOT_FOUND', { message: `No key with id ${id}.` });
     }
     return key;
@@ -108,25 +119,47 @@ export function createKeyService(deps: KeyServiceDeps) {
    */
   function issueSecret(key: ApiKey, slot: SecretSlot, now: number): { token: string; row: KeySecret } {
     const secret = generateSecret();
-    const token = formatKey({ prefix: keyPrefix, environment: key.environment, keyId: key.id.slice(4), secret });
+    const token = formatKey({
+      prefix: keyPrefix,
+      environment: key.environment,
+      keyId: key.id.slice(4),
+      secret,
+    });
     const { digest, pepperVersion } = hasher.hash(secret);
     return {
       token,
-      row: { id: newId('secret'), keyId: key.id, slot, digest, pepperVersion, hint: token.slice(-4), createdAt: now, expiresAt: null },
+      row: {
+        id: newId('secret'),
+        keyId: key.id,
+        slot,
+        digest,
+        pepperVersion,
+        hint: token.slice(-4),
+        createdAt: now,
+        expiresAt: null,
+      },
     };
   }
 
   async function validateGrants(
     executor: Kysely<Database>,
     principal: Principal,
-    input: { scopes?: string[] | undefined; resources?: string[] | null | undefined; expiresAt?: number | null | undefined; ipAllowlist?: string[] | null | undefined },
+    input: {
+      scopes?: string[] | undefined;
+      resources?: string[] | null | undefined;
+      expiresAt?: number | null | undefined;
+      ipAllowlist?: string[] | null | undefined;
+    },
     now: number,
   ): Promise<void> {
     if (input.scopes) {
       const catalogue = new Set((await listScopes(executor)).map((s) => s.name));
       for (const scope of input.scopes) {
         if (!catalogue.has(scope)) {
-          throw new KeywardError('UNKNOWN_SCOPE', { message: `Unknown scope "${scope}".`, details: { field: 'scopes', scope } });
+          throw new KeywardError('UNKNOWN_SCOPE', {
+            message: `Unknown scope "${scope}".`,
+            details: { field: 'scopes', scope },
+          });
         }
         // Nobody hands out a Keyward right they do not hold themselves.
         if (KEYWARD_SCOPE_SET.has(scope) && !principal.scopes.has(scope)) {
@@ -140,7 +173,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     if (input.resources) {
       for (const resourceId of input.resources) {
         const resource = await findResource(executor, principal.orgId, resourceId);
-        if (!resource || !resource.exposed) {
+        if (!resource?.exposed) {
           throw new KeywardError('UNKNOWN_RESOURCE', {
             message: `Resource "${resourceId}" does not exist or is not exposed.`,
             details: { field: 'resources', resource: resourceId },
@@ -153,7 +186,10 @@ export function createKeyService(deps: KeyServiceDeps) {
     }
     for (const cidr of input.ipAllowlist ?? []) {
       if (!isValidCidr(cidr)) {
-        throw new KeywardError('VALIDATION_FAILED', { message: `"${cidr}" is not an IP address or CIDR range.`, details: { field: 'ipAllowlist' } });
+        throw new KeywardError('VALIDATION_FAILED', {
+          message: `"${cidr}" is not an IP address or CIDR range.`,
+          details: { field: 'ipAllowlist' },
+        });
       }
     }
   }
@@ -178,14 +214,20 @@ export function createKeyService(deps: KeyServiceDeps) {
       const environments = await listEnvironments(executor);
       const environment = input.environment ?? environments.find((e) => e.isProduction)?.slug ?? 'live';
       if (!environments.some((e) => e.slug === environment)) {
-        throw new KeywardError('UNKNOWN_ENVIRONMENT', { message: `Unknown environment "${environment}".`, details: { field: 'environment' } });
+        throw new KeywardError('UNKNOWN_ENVIRONMENT', {
+          message: `Unknown environment "${environment}".`,
+          details: { field: 'environment' },
+        });
       }
       let ownerId = input.ownerId === undefined ? principal.userId : input.ownerId;
       if (principal.ownKeysOnly) ownerId = principal.userId;
       if (ownerId !== null) {
         const owner = await findUser(executor, ownerId);
         if (!owner || owner.orgId !== principal.orgId) {
-          throw new KeywardError('VALIDATION_FAILED', { message: `No user with id ${ownerId} in this organization.`, details: { field: 'ownerId' } });
+          throw new KeywardError('VALIDATION_FAILED', {
+            message: `No user with id ${ownerId} in this organization.`,
+            details: { field: 'ownerId' },
+          });
         }
       }
       await validateGrants(executor, principal, input, now);
@@ -257,14 +299,20 @@ export function createKeyService(deps: KeyServiceDeps) {
       return page;
     },
 
-    async update(principal: Principal, id: string, patch: UpdateKeyInput, context: RequestContext): Promise<KeyWithSecrets> {
+    async update(
+      principal: Principal,
+      id: string,
+      patch: UpdateKeyInput,
+      context: RequestContext,
+    ): Promise<KeyWithSecrets> {
       return change(principal, id, context, 'key.update', async (trx, key, now) => {
         await validateGrants(trx, principal, patch, now);
         const next: ApiKey = {
           ...key,
           name: patch.name ?? key.name,
           scopes: patch.scopes ? [...new Set(patch.scopes)] : key.scopes,
-          resources: patch.resources === undefined ? key.resources : patch.resources && [...new Set(patch.resources)],
+          resources:
+            patch.resources === undefined ? key.resources : patch.resources && [...new Set(patch.resources)],
           expiresAt: patch.expiresAt === undefined ? key.expiresAt : patch.expiresAt,
           metadata: patch.metadata ?? key.metadata,
           rateLimit: patch.rateLimit === undefined ? key.rateLimit : patch.rateLimit,
@@ -278,7 +326,12 @@ export function createKeyService(deps: KeyServiceDeps) {
       });
     },
 
-    async setEnabled(principal: Principal, id: string, enabled: boolean, context: RequestContext): Promise<KeyWithSecrets> {
+    async setEnabled(
+      principal: Principal,
+      id: string,
+      enabled: boolean,
+      context: RequestContext,
+    ): Promise<KeyWithSecrets> {
       return change(principal, id, context, enabled ? 'key.enable' : 'key.disable', async (trx, key, now) => {
         const next = { ...key, enabled, updatedAt: now };
         await updateKey(trx, next, { withQuota: false });
@@ -300,18 +353,31 @@ export function createKeyService(deps: KeyServiceDeps) {
       options: { slot: SecretSlot; graceSeconds?: number | undefined },
       context: RequestContext,
     ): Promise<IssuedKey> {
-      if (!SECRET_SLOTS.includes(options.slot)) throw new KeywardError('VALIDATION_FAILED', { details: { field: 'slot' } });
+      if (!SECRET_SLOTS.includes(options.slot))
+        throw new KeywardError('VALIDATION_FAILED', { details: { field: 'slot' } });
       let token = '';
-      const result = await change(principal, id, context, 'key.regenerate', async (trx, key, now) => {
-        const grace = options.graceSeconds ?? 0;
-        await retireSlot(trx, { keyId: key.id, slot: options.slot, expiresAt: grace > 0 ? now + grace * 1000 : null, now });
-        const issued = issueSecret(key, options.slot, now);
-        await insertSecret(trx, issued.row);
-        token = issued.token;
-        const next = { ...key, updatedAt: now };
-        await updateKey(trx, next, { withQuota: false });
-        return next;
-      }, { slot: options.slot, graceSeconds: options.graceSeconds ?? 0 });
+      const result = await change(
+        principal,
+        id,
+        context,
+        'key.regenerate',
+        async (trx, key, now) => {
+          const grace = options.graceSeconds ?? 0;
+          await retireSlot(trx, {
+            keyId: key.id,
+            slot: options.slot,
+            expiresAt: grace > 0 ? now + grace * 1000 : null,
+            now,
+          });
+          const issued = issueSecret(key, options.slot, now);
+          await insertSecret(trx, issued.row);
+          token = issued.token;
+          const next = { ...key, updatedAt: now };
+          await updateKey(trx, next, { withQuota: false });
+          return next;
+        },
+        { slot: options.slot, graceSeconds: options.graceSeconds ?? 0 },
+      );
       return { ...result, token };
     },
   };
@@ -353,4 +419,3 @@ export function createKeyService(deps: KeyServiceDeps) {
 
 /** The key service's interface. */
 export type KeyService = ReturnType<typeof createKeyService>;
-

@@ -53,7 +53,8 @@ export function createUsageBatcher(options: {
 
   return {
     record(event) {
-      if (event.code === 'VALID' && (lastUsed.get(event.keyId) ?? 0) < event.at) lastUsed.set(event.keyId, event.at);
+      if (event.code === 'VALID' && (lastUsed.get(event.keyId) ?? 0) < event.at)
+        lastUsed.set(event.keyId, event.at);
     },
     flush,
     async close() {

@@ -4,21 +4,31 @@
  * Environments and scopes (read by anyone signed in, changed by operators) and the resources
  * an organization's platform registers (`PUT /v1/resources/{id}`).
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KEYWARD_SCOPES } from '@keyward/core';
 import { listEnvironments, listResources, listScopes } from '@keyward/storage';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type AppContext, principalOf, requestContext } from '../../app/app-context.ts';
 import { adminSecurity, errorResponses, Timestamp, toIso } from '../../schemas/common.ts';
 import { putResource } from '../../services/resource-service.ts';
 
-const Environment = Type.Object({ slug: Type.String(), name: Type.String(), isProduction: Type.Boolean() }, { title: 'Environment' });
+const Environment = Type.Object(
+  { slug: Type.String(), name: Type.String(), isProduction: Type.Boolean() },
+  { title: 'Environment' },
+);
 const Scope = Type.Object(
   { name: Type.String(), module: Type.String(), moduleTitle: Type.String(), description: Type.String() },
   { title: 'Scope' },
 );
 const Resource = Type.Object(
-  { id: Type.String(), name: Type.String(), exposed: Type.Boolean(), createdAt: Timestamp, updatedAt: Timestamp },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    exposed: Type.Boolean(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
   { title: 'Resource' },
 );
 const security = adminSecurity;
@@ -31,10 +41,19 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/v1/environments',
       {
         preHandler: anyCaller,
-        schema: { tags: ['catalogue'], security, summary: 'List environments', response: { 200: Type.Object({ items: Type.Array(Environment) }), ...errorResponses } },
+        schema: {
+          tags: ['catalogue'],
+          security,
+          summary: 'List environments',
+          response: { 200: Type.Object({ items: Type.Array(Environment) }), ...errorResponses },
+        },
       },
       async () => ({
-        items: (await listEnvironments(store.db)).map(({ slug, name, isProduction }) => ({ slug, name, isProduction })),
+        items: (await listEnvironments(store.db)).map(({ slug, name, isProduction }) => ({
+          slug,
+          name,
+          isProduction,
+        })),
       }),
     );
 
@@ -42,7 +61,12 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/v1/scopes',
       {
         preHandler: anyCaller,
-        schema: { tags: ['catalogue'], security, summary: 'List the scope catalogue', response: { 200: Type.Object({ items: Type.Array(Scope) }), ...errorResponses } },
+        schema: {
+          tags: ['catalogue'],
+          security,
+          summary: 'List the scope catalogue',
+          response: { 200: Type.Object({ items: Type.Array(Scope) }), ...errorResponses },
+        },
       },
       async () => ({ items: await listScopes(store.db) }),
     );
@@ -55,13 +79,28 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['resources'],
           security,
           summary: "List the organization's resources",
-          querystring: Type.Object({ exposed: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { exposed: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ items: Type.Array(Resource) }), ...errorResponses },
         },
       },
       async (request) => {
-        const items = await listResources(store.db, principalOf(request).orgId, request.query.exposed === true);
-        return { items: items.map((r) => ({ id: r.id, name: r.name, exposed: r.exposed, createdAt: toIso(r.createdAt), updatedAt: toIso(r.updatedAt) })) };
+        const items = await listResources(
+          store.db,
+          principalOf(request).orgId,
+          request.query.exposed === true,
+        );
+        return {
+          items: items.map((r) => ({
+            id: r.id,
+            name: r.name,
+            exposed: r.exposed,
+            createdAt: toIso(r.createdAt),
+            updatedAt: toIso(r.updatedAt),
+          })),
+        };
       },
     );
 
@@ -74,7 +113,9 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           security,
           summary: 'Register or change a resource',
           description: 'Only exposed resources may be granted to keys.',
-          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }) }),
+          params: Type.Object({
+            id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }),
+          }),
           body: Type.Object(
             { name: Type.String({ minLength: 1, maxLength: 200 }), exposed: Type.Boolean() },
             { additionalProperties: false },
@@ -89,7 +130,13 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           { id: request.params.id, ...request.body },
           requestContext(request),
         );
-        return { id: resource.id, name: resource.name, exposed: resource.exposed, createdAt: toIso(resource.createdAt), updatedAt: toIso(resource.updatedAt) };
+        return {
+          id: resource.id,
+          name: resource.name,
+          exposed: resource.exposed,
+          createdAt: toIso(resource.createdAt),
+          updatedAt: toIso(resource.updatedAt),
+        };
       },
     );
   };

@@ -4,9 +4,10 @@
  * `/v1/keys`: create, list, read, update, enable, disable, revoke and regenerate. The full key
  * is only ever in the 201 of create and the 200 of regenerate.
  */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type ApiKey, KEYWARD_SCOPES, type KeySecret, type QuotaPolicy } from '@keyward/core';
 import { findUser } from '@keyward/storage';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type AppContext, principalOf, requestContext } from '../../app/app-context.ts';
 import { adminSecurity, errorResponses, IdParams, PageOf, toEpoch } from '../../schemas/common.ts';
@@ -22,7 +23,9 @@ import { type OwnerSummary, renderKey } from '../../schemas/render.ts';
 const tags = ['keys'];
 
 /** A quota as the API accepts it (refill optional) → the domain's (refill null when absent). */
-function toQuota(quota: { remaining: number; refill?: QuotaPolicy['refill'] | undefined } | null | undefined) {
+function toQuota(
+  quota: { remaining: number; refill?: QuotaPolicy['refill'] | undefined } | null | undefined,
+) {
   return quota && { remaining: quota.remaining, refill: quota.refill ?? null };
 }
 const security = adminSecurity;
@@ -92,7 +95,9 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const owners = await ownersOf(page.items);
         const now = clock();
         return {
-          items: page.items.map((key) => renderKey(key, [], key.ownerId ? (owners.get(key.ownerId) ?? null) : null, now)),
+          items: page.items.map((key) =>
+            renderKey(key, [], key.ownerId ? (owners.get(key.ownerId) ?? null) : null, now),
+          ),
           nextCursor: page.nextCursor,
         };
       },
@@ -102,7 +107,13 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/v1/keys/:id',
       {
         preHandler: read,
-        schema: { tags, security, summary: 'Read a key', params: IdParams, response: { 200: Type.Ref('Key'), ...errorResponses } },
+        schema: {
+          tags,
+          security,
+          summary: 'Read a key',
+          params: IdParams,
+          response: { 200: Type.Ref('Key'), ...errorResponses },
+        },
       },
       async (request) => {
         const { key, secrets } = await keys.get(principalOf(request), request.params.id);
@@ -150,7 +161,11 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const { key, secrets } = await keys.revoke(principalOf(request), request.params.id, requestContext(request));
+        const { key, secrets } = await keys.revoke(
+          principalOf(request),
+          request.params.id,
+          requestContext(request),
+        );
         return render(key, secrets);
       },
     );
@@ -192,14 +207,21 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'Issues a new secret for one slot and returns the full key once. With graceSeconds the old secret of that slot stays valid that long.',
           params: IdParams,
           body: RegenerateBody,
-          response: { 200: Type.Intersect([IssuedKey, Type.Object({ slot: Type.String() })]), ...errorResponses },
+          response: {
+            200: Type.Intersect([IssuedKey, Type.Object({ slot: Type.String() })]),
+            ...errorResponses,
+          },
         },
       },
       async (request) => {
-        const issued = await keys.regenerate(principalOf(request), request.params.id, request.body, requestContext(request));
+        const issued = await keys.regenerate(
+          principalOf(request),
+          request.params.id,
+          request.body,
+          requestContext(request),
+        );
         return { ...(await render(issued.key, issued.secrets)), key: issued.token, slot: request.body.slot };
       },
     );
   };
 }
-

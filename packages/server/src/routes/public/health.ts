@@ -8,7 +8,13 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['health'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     );
     app.get(
@@ -21,7 +27,8 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (_request, reply) => {
-        if (!(await ctx.store.ping())) return sendError(reply, 'NOT_READY', { message: 'The database does not answer.' });
+        if (!(await ctx.store.ping()))
+          return sendError(reply, 'NOT_READY', { message: 'The database does not answer.' });
         return { status: 'ready' as const };
       },
     );

@@ -6,17 +6,20 @@
  * read that console can claim a fresh deployment.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KeywardError } from '@keyward/core';
 import { countUsers } from '@keyward/storage';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type AppContext, requestContext } from '../../app/app-context.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import { renderUser } from '../../schemas/render.ts';
-import { bootstrap, type BootstrapResult } from '../../services/bootstrap-service.ts';
+import { type BootstrapResult, bootstrap } from '../../services/bootstrap-service.ts';
 
 /** Called after a successful setup, e.g. to start a session for the new owner. */
-export type AfterSetup = (result: BootstrapResult, reply: import('fastify').FastifyReply) => Promise<Record<string, unknown>>;
+export type AfterSetup = (
+  result: BootstrapResult,
+  reply: import('fastify').FastifyReply,
+) => Promise<Record<string, unknown>>;
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -24,7 +27,10 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function setupRoutes(ctx: AppContext, options: { setupToken: string | undefined; afterSetup?: AfterSetup }): FastifyPluginAsyncTypebox {
+export function setupRoutes(
+  ctx: AppContext,
+  options: { setupToken: string | undefined; afterSetup?: AfterSetup },
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/setup',
@@ -35,7 +41,9 @@ export function setupRoutes(ctx: AppContext, options: { setupToken: string | und
           response: { 200: Type.Object({ needsSetup: Type.Boolean() }) },
         },
       },
-      async () => ({ needsSetup: options.setupToken !== undefined && (await countUsers(ctx.store.db)) === 0 }),
+      async () => ({
+        needsSetup: options.setupToken !== undefined && (await countUsers(ctx.store.db)) === 0,
+      }),
     );
 
     app.post(
@@ -44,7 +52,8 @@ export function setupRoutes(ctx: AppContext, options: { setupToken: string | und
         schema: {
           tags: ['setup'],
           summary: 'Create the first organization and owner',
-          description: 'Needs the one-time setup token printed on the server console. Refused once any user exists.',
+          description:
+            'Needs the one-time setup token printed on the server console. Refused once any user exists.',
           body: Type.Object(
             {
               token: Type.String({ minLength: 1, maxLength: 200 }),
@@ -56,19 +65,33 @@ export function setupRoutes(ctx: AppContext, options: { setupToken: string | und
             { additionalProperties: false },
           ),
           response: {
-            201: Type.Object({ user: Type.Unknown(), org: Type.Unknown(), csrfToken: Type.Optional(Type.String()) }, { additionalProperties: true }),
+            201: Type.Object(
+              { user: Type.Unknown(), org: Type.Unknown(), csrfToken: Type.Optional(Type.String()) },
+              { additionalProperties: true },
+            ),
             ...errorResponses,
           },
         },
       },
       async (request, reply) => {
         const { token, ...input } = request.body;
-        if (!options.setupToken || (await countUsers(ctx.store.db)) > 0) throw new KeywardError('ALREADY_BOOTSTRAPPED');
+        if (!options.setupToken || (await countUsers(ctx.store.db)) > 0)
+          throw new KeywardError('ALREADY_BOOTSTRAPPED');
         if (!sameToken(token, options.setupToken)) {
-          request.log.warn({ event: 'auth.failure', reason: 'wrong setup token', ip: request.ip }, 'setup refused');
-          throw new KeywardError('INVALID_CREDENTIAL', { message: 'The setup token is wrong.', details: { field: 'token' } });
+          request.log.warn(
+            { event: 'auth.failure', reason: 'wrong setup token', ip: request.ip },
+            'setup refused',
+          );
+          throw new KeywardError('INVALID_CREDENTIAL', {
+            message: 'The setup token is wrong.',
+            details: { field: 'token' },
+          });
         }
-        const result = await bootstrap({ store: ctx.store, keys: ctx.keys, clock: ctx.clock }, input, requestContext(request));
+        const result = await bootstrap(
+          { store: ctx.store, keys: ctx.keys, clock: ctx.clock },
+          input,
+          requestContext(request),
+        );
         const extra = options.afterSetup ? await options.afterSetup(result, reply) : {};
         reply.code(201);
         return { user: renderUser(result.user), org: { id: result.org.id, name: result.org.name }, ...extra };

@@ -6,8 +6,9 @@
  * bad request or a bad caller credential. A caller sees only its own organization's keys,
  * unless it is an operator (the platform itself).
  */
-import { KEYWARD_SCOPES } from '@keyward/core';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { KEYWARD_SCOPES } from '@keyward/core';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
 import { adminSecurity, errorResponses } from '../../schemas/common.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
