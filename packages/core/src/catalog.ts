@@ -78,5 +78,10 @@ export const ALL_KEYWARD_SCOPES: readonly string[] = Object.values(KEYWARD_SCOPE
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   owner: ALL_KEYWARD_SCOPES,
   admin: ALL_KEYWARD_SCOPES,
-  member: [KEYWARD_SCOPES.keysRead, KEYWARD_SCOPES.keysWrite, KEYWARD_SCOPES.keysVerify, KEYWARD_SCOPES.resourcesRead],
+  member: [
+    KEYWARD_SCOPES.keysRead,
+    KEYWARD_SCOPES.keysWrite,
+    KEYWARD_SCOPES.keysVerify,
+    KEYWARD_SCOPES.resourcesRead,
+  ],
 };

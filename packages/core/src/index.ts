@@ -4,7 +4,13 @@
  * Keyward's domain, free of I/O: the key format, secret hashing, credential parsing, the
  * verification policy and verifier over ports, the error catalogue and the domain model.
  */
-export { ALL_KEYWARD_SCOPES, DEFAULT_ENVIRONMENTS, DEFAULT_SCOPES, KEYWARD_SCOPES, ROLE_SCOPES } from './catalog.ts';
+export {
+  ALL_KEYWARD_SCOPES,
+  DEFAULT_ENVIRONMENTS,
+  DEFAULT_SCOPES,
+  KEYWARD_SCOPES,
+  ROLE_SCOPES,
+} from './catalog.ts';
 export {
   type Credential,
   type CredentialSources,
@@ -43,17 +49,22 @@ export {
   type Resource,
   ROLES,
   type Role,
-  SECRET_SLOTS,
   type Scope,
+  SECRET_SLOTS,
   type SecretSlot,
-  type User,
   USER_KINDS,
+  type User,
   type UserKind,
 } from './model.ts';
 export { compileIpAllowlist, type IpAllowlist, isValidCidr } from './policy/ip-allowlist.ts';
 export { checkKeyPolicy, type PolicyRequest } from './policy/key-policy.ts';
 export { type ScopeQuery, satisfiesScopes, scopesIn } from './policy/scope-query.ts';
-export { createSecretHasher, type Pepper, type SecretDigest, type SecretHasher } from './secret/secret-hasher.ts';
+export {
+  createSecretHasher,
+  type Pepper,
+  type SecretDigest,
+  type SecretHasher,
+} from './secret/secret-hasher.ts';
 export type {
   EnvironmentRegistry,
   KeyLookup,
@@ -63,7 +74,6 @@ export type {
   VerificationSink,
 } from './verify/ports.ts';
 export { type KeyOwnerState, toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
-export { VERIFY_CODES, type VerifyCode } from './verify/verify-code.ts';
 export {
   createVerifier,
   type KeyIdentity,
@@ -73,3 +83,4 @@ export {
   type VerifyRequest,
   type VerifyResult,
 } from './verify/verifier.ts';
+export { VERIFY_CODES, type VerifyCode } from './verify/verify-code.ts';

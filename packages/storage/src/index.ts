@@ -6,8 +6,6 @@
  */
 export type { Database } from './database.ts';
 export { openStore, type Store } from './open-store.ts';
-export type { DialectCapabilities, StorageConfig } from './storage-config.ts';
-export { isUniqueViolation } from './storage-error.ts';
 export { type AuditFilter, insertAuditEvent, listAuditEvents } from './repositories/audit.repository.ts';
 export {
   findResource,
@@ -40,3 +38,5 @@ export {
   type UserFilter,
 } from './repositories/user.repository.ts';
 export { findVerifiableKey } from './repositories/verifiable-key.repository.ts';
+export type { DialectCapabilities, StorageConfig } from './storage-config.ts';
+export { isUniqueViolation } from './storage-error.ts';

@@ -35,7 +35,10 @@ export function openStore(config: StorageConfig): Store {
       case 'sqlite':
         return { dialect: createSqliteDialect(config.path).dialect, capabilities: sqliteCapabilities };
       case 'postgres':
-        return { dialect: createPostgresDialect(config.url, config.poolSize).dialect, capabilities: postgresCapabilities };
+        return {
+          dialect: createPostgresDialect(config.url, config.poolSize).dialect,
+          capabilities: postgresCapabilities,
+        };
     }
   })();
   const db = new Kysely<Database>({ dialect });
@@ -44,7 +47,12 @@ export function openStore(config: StorageConfig): Store {
     db,
     capabilities,
     migrate() {
-      return new Migrator({ db, provider: migrationProvider, migrationTableName: 'keyward_migrations', migrationLockTableName: 'keyward_migrations_lock' }).migrateToLatest();
+      return new Migrator({
+        db,
+        provider: migrationProvider,
+        migrationTableName: 'keyward_migrations',
+        migrationLockTableName: 'keyward_migrations_lock',
+      }).migrateToLatest();
     },
     async ping() {
       try {

@@ -56,7 +56,8 @@ export function collectCredentialHeaders(rawHeaders: readonly string[]): {
   const apiKey: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization.push(rawHeaders[i + 1] ?? '');
+    if (name.length === 13 && name.toLowerCase() === 'authorization')
+      authorization.push(rawHeaders[i + 1] ?? '');
     else if (name.length === 9 && name.toLowerCase() === 'x-api-key') apiKey.push(rawHeaders[i + 1] ?? '');
   }
   return { authorization, apiKey };
@@ -76,8 +77,10 @@ export function extractCredential(sources: CredentialSources): Credential {
 function bareToken(raw: string, transport: Transport): Credential {
   const token = raw.trim();
   if (token.length === 0) return { kind: 'malformed', reason: 'empty credential', transport };
-  if (token.length > MAX_CREDENTIAL_LENGTH) return { kind: 'malformed', reason: 'credential too long', transport };
-  if (!TOKEN_PATTERN.test(token)) return { kind: 'malformed', reason: 'credential has invalid characters', transport };
+  if (token.length > MAX_CREDENTIAL_LENGTH)
+    return { kind: 'malformed', reason: 'credential too long', transport };
+  if (!TOKEN_PATTERN.test(token))
+    return { kind: 'malformed', reason: 'credential has invalid characters', transport };
   return { kind: 'key', token, transport };
 }
 
@@ -116,11 +119,13 @@ function parseBasic(encoded: string): Credential {
   if (colon < 0) return { kind: 'malformed', reason: 'basic credential has no colon', transport };
   const user = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  if (user.length === 0) return { kind: 'malformed', reason: 'basic credential has an empty user', transport };
+  if (user.length === 0)
+    return { kind: 'malformed', reason: 'basic credential has an empty user', transport };
   if (password.length === 0) return bareToken(user, transport);
   const keyId = KEY_ID_PATTERN.exec(user);
   if (keyId) {
-    if (!TOKEN_PATTERN.test(password)) return { kind: 'malformed', reason: 'secret has invalid characters', transport };
+    if (!TOKEN_PATTERN.test(password))
+      return { kind: 'malformed', reason: 'secret has invalid characters', transport };
     return { kind: 'key-pair', keyId: keyId[1] as string, tail: password, transport };
   }
   if (user.includes('@')) return { kind: 'password', email: user, password };

@@ -69,7 +69,10 @@ export function generateKeyId(): string {
 
 /** A new secret: 192 random bits as 33 base62 characters. */
 export function generateSecret(): string {
-  return encodeBase62(crypto.getRandomValues(new Uint8Array(KEY_FORMAT.secretBytes)), KEY_FORMAT.secretLength);
+  return encodeBase62(
+    crypto.getRandomValues(new Uint8Array(KEY_FORMAT.secretBytes)),
+    KEY_FORMAT.secretLength,
+  );
 }
 
 /** The 6-character base62 CRC32 of `body`. */

@@ -29,7 +29,8 @@ export function checkKeyPolicy(
   if (key.expiresAt !== null && key.expiresAt <= now) return 'EXPIRED';
   if (key.environment !== request.environment) return 'ENVIRONMENT_MISMATCH';
   if (key.ipAllowlist !== null && !key.ipAllowlist.allows(request.ip)) return 'IP_FORBIDDEN';
-  if (request.scopes !== undefined && !satisfiesScopes(key.scopeSet, request.scopes)) return 'INSUFFICIENT_SCOPE';
+  if (request.scopes !== undefined && !satisfiesScopes(key.scopeSet, request.scopes))
+    return 'INSUFFICIENT_SCOPE';
   if (request.resource !== undefined && key.resources !== null && !key.resources.has(request.resource)) {
     return 'RESOURCE_FORBIDDEN';
   }

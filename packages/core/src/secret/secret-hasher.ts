@@ -40,15 +40,20 @@ export function createSecretHasher(options: { peppers: readonly Pepper[] }): Sec
   if (options.peppers.length === 0) throw new Error('createSecretHasher needs at least one pepper');
   const byVersion = new Map<number, Buffer>();
   for (const pepper of options.peppers) {
-    if (pepper.secret.length < 32) throw new Error(`pepper version ${pepper.version} is shorter than 32 bytes`);
+    if (pepper.secret.length < 32)
+      throw new Error(`pepper version ${pepper.version} is shorter than 32 bytes`);
     byVersion.set(pepper.version, pepper.secret);
   }
   const current = Math.max(...byVersion.keys());
-  const digestUnder = (pepper: Buffer, secret: string) => createHmac('sha256', pepper).update(secret).digest();
+  const digestUnder = (pepper: Buffer, secret: string) =>
+    createHmac('sha256', pepper).update(secret).digest();
 
   return {
     hash(secret) {
-      return { digest: digestUnder(byVersion.get(current) as Buffer, secret).toString('hex'), pepperVersion: current };
+      return {
+        digest: digestUnder(byVersion.get(current) as Buffer, secret).toString('hex'),
+        pepperVersion: current,
+      };
     },
     matches(secret, stored) {
       const pepper = byVersion.get(stored.pepperVersion);

@@ -1,6 +1,6 @@
+import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy, Role } from '../model.ts';
 import type { IpAllowlist } from '../policy/ip-allowlist.ts';
 import { compileIpAllowlist } from '../policy/ip-allowlist.ts';
-import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy, Role } from '../model.ts';
 import type { SecretDigest } from '../secret/secret-hasher.ts';
 
 /**
@@ -41,7 +41,11 @@ export interface KeyOwnerState {
 }
 
 /** Prepares a key, its secrets and its owner's state for verification. */
-export function toVerifiableKey(key: ApiKey, secrets: readonly KeySecret[], owner: KeyOwnerState | null): VerifiableKey {
+export function toVerifiableKey(
+  key: ApiKey,
+  secrets: readonly KeySecret[],
+  owner: KeyOwnerState | null,
+): VerifiableKey {
   return {
     id: key.id,
     keyId: key.id.slice(4),

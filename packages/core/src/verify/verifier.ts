@@ -14,8 +14,8 @@ import type {
   EnvironmentRegistry,
   KeyLookup,
   QuotaLedger,
-  RateLimitState,
   RateLimiter,
+  RateLimitState,
   VerificationSink,
 } from './ports.ts';
 import type { VerifiableKey } from './verifiable-key.ts';
@@ -143,7 +143,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       const failed = checkKeyPolicy(
         key,
         {
-          environment: request.anyEnvironment ? key.environment : (request.environment ?? environments.productionSlug()),
+          environment: request.anyEnvironment
+            ? key.environment
+            : (request.environment ?? environments.productionSlug()),
           scopes: request.scopes,
           resource: request.resource,
           ip: request.ip,
@@ -163,7 +165,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       if (key.quota && deps.quota) {
         const spent = await deps.quota.spend(key.id, cost, now);
         remaining = spent.remaining;
-        if (!spent.allowed) return finish({ valid: false, code: 'USAGE_EXCEEDED', key: identity, ratelimit, remaining });
+        if (!spent.allowed)
+          return finish({ valid: false, code: 'USAGE_EXCEEDED', key: identity, ratelimit, remaining });
       }
       return finish({ valid: true, code: 'VALID', key: identity, ratelimit, remaining });
     },

@@ -14,7 +14,10 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 /** Opens a PostgreSQL pool. Connections are made lazily, on first use. */
-export function createPostgresDialect(url: string, poolSize: number): { dialect: PostgresDialect; pool: pg.Pool } {
+export function createPostgresDialect(
+  url: string,
+  poolSize: number,
+): { dialect: PostgresDialect; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next checkout simply opens a new connection.

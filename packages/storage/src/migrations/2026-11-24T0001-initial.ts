@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { DEFAULT_ENVIRONMENTS, DEFAULT_SCOPES } from '@keyward/core';
+import type { Kysely } from 'kysely';
 
 /**
  * The first schema: organizations, users, environments, the scope catalogue, resources, keys,
@@ -29,7 +29,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('deleted_at', 'bigint')
     .execute();
-  await db.schema.createIndex('users_org_created').on('users').columns(['org_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('users_org_created')
+    .on('users')
+    .columns(['org_id', 'created_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('environments')
@@ -86,7 +90,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('last_used_at', 'bigint')
     .execute();
-  await db.schema.createIndex('api_keys_org_created').on('api_keys').columns(['org_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('api_keys_org_created')
+    .on('api_keys')
+    .columns(['org_id', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('api_keys_owner').on('api_keys').column('owner_id').execute();
 
   await db.schema
@@ -119,13 +127,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_agent', 'text')
     .addColumn('request_id', 'text')
     .execute();
-  await db.schema.createIndex('audit_events_org_at').on('audit_events').columns(['org_id', 'at', 'id']).execute();
-  await db.schema.createIndex('audit_events_target').on('audit_events').columns(['target_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_events_org_at')
+    .on('audit_events')
+    .columns(['org_id', 'at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('audit_events_target')
+    .on('audit_events')
+    .columns(['target_id', 'at'])
+    .execute();
 
   const now = Date.now();
   await (db as Kysely<Record<string, Record<string, unknown>>>)
     .insertInto('environments')
-    .values(DEFAULT_ENVIRONMENTS.map((e) => ({ slug: e.slug, name: e.name, is_production: e.isProduction ? 1 : 0, created_at: now })))
+    .values(
+      DEFAULT_ENVIRONMENTS.map((e) => ({
+        slug: e.slug,
+        name: e.name,
+        is_production: e.isProduction ? 1 : 0,
+        created_at: now,
+      })),
+    )
     .execute();
   await (db as Kysely<Record<string, Record<string, unknown>>>)
     .insertInto('scopes')
@@ -142,7 +165,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['audit_events', 'key_secrets', 'api_keys', 'resources', 'scopes', 'environments', 'users', 'orgs']) {
+  for (const table of [
+    'audit_events',
+    'key_secrets',
+    'api_keys',
+    'resources',
+    'scopes',
+    'environments',
+    'users',
+    'orgs',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

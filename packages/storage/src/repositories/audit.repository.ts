@@ -56,7 +56,10 @@ export interface AuditFilter {
 }
 
 /** Events of an organization, newest first, keyset-paginated over `(at, id)`. */
-export async function listAuditEvents(db: Kysely<Database>, filter: AuditFilter): Promise<Page<AuditEvent> | 'bad-cursor'> {
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+): Promise<Page<AuditEvent> | 'bad-cursor'> {
   let query = db.selectFrom('audit_events').selectAll().where('org_id', '=', filter.orgId);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<', filter.to);
@@ -67,10 +70,17 @@ export async function listAuditEvents(db: Kysely<Database>, filter: AuditFilter)
     const cursor = decodeCursor(filter.cursor);
     if (!cursor) return 'bad-cursor';
     query = query.where((eb) =>
-      eb.or([eb('at', '<', cursor.createdAt), eb.and([eb('at', '=', cursor.createdAt), eb('id', '<', cursor.id)])]),
+      eb.or([
+        eb('at', '<', cursor.createdAt),
+        eb.and([eb('at', '=', cursor.createdAt), eb('id', '<', cursor.id)]),
+      ]),
     );
   }
-  const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await query
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   const hasMore = rows.length > filter.limit;
   const page = hasMore ? rows.slice(0, filter.limit) : rows;
   const last = page[page.length - 1];

@@ -7,14 +7,24 @@ export function environmentRowToEnvironment(row: Selectable<EnvironmentTable>): 
 }
 
 export async function listEnvironments(db: Kysely<Database>): Promise<Environment[]> {
-  const rows = await db.selectFrom('environments').selectAll().orderBy('created_at').orderBy('slug').execute();
+  const rows = await db
+    .selectFrom('environments')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('slug')
+    .execute();
   return rows.map(environmentRowToEnvironment);
 }
 
 export async function insertEnvironment(db: Kysely<Database>, env: Environment): Promise<void> {
   await db
     .insertInto('environments')
-    .values({ slug: env.slug, name: env.name, is_production: env.isProduction ? 1 : 0, created_at: env.createdAt })
+    .values({
+      slug: env.slug,
+      name: env.name,
+      is_production: env.isProduction ? 1 : 0,
+      created_at: env.createdAt,
+    })
     .execute();
 }
 
@@ -51,15 +61,28 @@ export function resourceRowToResource(row: Selectable<ResourceTable>): Resource 
   };
 }
 
-export async function listResources(db: Kysely<Database>, orgId: string, exposedOnly = false): Promise<Resource[]> {
+export async function listResources(
+  db: Kysely<Database>,
+  orgId: string,
+  exposedOnly = false,
+): Promise<Resource[]> {
   let query = db.selectFrom('resources').selectAll().where('org_id', '=', orgId);
   if (exposedOnly) query = query.where('exposed', '=', 1);
   const rows = await query.orderBy('id').execute();
   return rows.map(resourceRowToResource);
 }
 
-export async function findResource(db: Kysely<Database>, orgId: string, id: string): Promise<Resource | undefined> {
-  const row = await db.selectFrom('resources').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+export async function findResource(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+): Promise<Resource | undefined> {
+  const row = await db
+    .selectFrom('resources')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && resourceRowToResource(row);
 }
 

@@ -10,7 +10,11 @@ export function keyRowToKey(row: Selectable<ApiKeyTable>): ApiKey {
     orgId: row.org_id,
     name: row.name,
     ownerId: row.owner_id,
-    createdBy: { type: row.created_by_type as Actor['type'], id: row.created_by_id, name: row.created_by_name },
+    createdBy: {
+      type: row.created_by_type as Actor['type'],
+      id: row.created_by_id,
+      name: row.created_by_name,
+    },
     environment: row.environment,
     scopes: fromJson<string[]>(row.scopes),
     resources: fromJsonOrNull<string[]>(row.resources),
@@ -40,7 +44,12 @@ export function keyRowToKey(row: Selectable<ApiKeyTable>): ApiKey {
 }
 
 /** The columns of a key's mutable fields, for insert and update alike. */
-function keyColumns(key: ApiKey): Omit<Selectable<ApiKeyTable>, 'id' | 'org_id' | 'created_at' | 'created_by_type' | 'created_by_id' | 'created_by_name' | 'last_used_at'> {
+function keyColumns(
+  key: ApiKey,
+): Omit<
+  Selectable<ApiKeyTable>,
+  'id' | 'org_id' | 'created_at' | 'created_by_type' | 'created_by_id' | 'created_by_name' | 'last_used_at'
+> {
   return {
     name: key.name,
     owner_id: key.ownerId,
@@ -79,7 +88,11 @@ export async function insertKey(db: Kysely<Database>, key: ApiKey): Promise<void
 }
 
 /** Writes a key's mutable fields. Quota columns are written only when `withQuota` is set. */
-export async function updateKey(db: Kysely<Database>, key: ApiKey, options: { withQuota: boolean }): Promise<void> {
+export async function updateKey(
+  db: Kysely<Database>,
+  key: ApiKey,
+  options: { withQuota: boolean },
+): Promise<void> {
   const columns: Updateable<ApiKeyTable> = keyColumns(key);
   if (!options.withQuota) {
     delete columns.quota_remaining;
@@ -108,11 +121,15 @@ export interface KeyFilter {
   now: number;
 }
 
-export async function listKeys(db: Kysely<Database>, filter: KeyFilter): Promise<Page<ApiKey> | 'bad-cursor'> {
+export async function listKeys(
+  db: Kysely<Database>,
+  filter: KeyFilter,
+): Promise<Page<ApiKey> | 'bad-cursor'> {
   let query = db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId);
   if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
   if (filter.environment) query = query.where('environment', '=', filter.environment);
-  if (filter.search) query = query.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${filter.search?.toLowerCase()}%`));
+  if (filter.search)
+    query = query.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${filter.search?.toLowerCase()}%`));
   const now = filter.now;
   switch (filter.status) {
     case undefined:
@@ -143,7 +160,11 @@ export async function listKeys(db: Kysely<Database>, filter: KeyFilter): Promise
       ]),
     );
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   return toPage(rows, filter.limit, keyRowToKey);
 }
 
@@ -177,7 +198,11 @@ export async function insertSecret(db: Kysely<Database>, secret: KeySecret): Pro
 }
 
 /** Secrets of a key that are still valid at `now` (current ones and those in their grace period). */
-export async function listLiveSecrets(db: Kysely<Database>, keyId: string, now: number): Promise<KeySecret[]> {
+export async function listLiveSecrets(
+  db: Kysely<Database>,
+  keyId: string,
+  now: number,
+): Promise<KeySecret[]> {
   const rows = await db
     .selectFrom('key_secrets')
     .selectAll()

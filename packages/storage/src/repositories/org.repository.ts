@@ -21,6 +21,9 @@ export async function listOrgs(db: Kysely<Database>): Promise<Org[]> {
 }
 
 export async function countOrgs(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('orgs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

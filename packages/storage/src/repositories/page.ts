@@ -21,7 +21,12 @@ export function encodeCursor(cursor: PageCursor): string {
 export function decodeCursor(text: string): PageCursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isSafeInteger(value[0]) &&
+      typeof value[1] === 'string'
+    ) {
       return { createdAt: value[0] as number, id: value[1] as string };
     }
   } catch {

@@ -18,7 +18,11 @@ export function userRowToUser(row: Selectable<UserTable>): User {
   };
 }
 
-export async function insertUser(db: Kysely<Database>, user: User, passwordHash: string | null): Promise<void> {
+export async function insertUser(
+  db: Kysely<Database>,
+  user: User,
+  passwordHash: string | null,
+): Promise<void> {
   await db
     .insertInto('users')
     .values({
@@ -40,7 +44,12 @@ export async function insertUser(db: Kysely<Database>, user: User, passwordHash:
 
 /** A live (not deleted) user by id. */
 export async function findUser(db: Kysely<Database>, id: string): Promise<User | undefined> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return row && userRowToUser(row);
 }
 
@@ -59,7 +68,10 @@ export async function findUserCredentials(
 }
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -71,8 +83,15 @@ export interface UserFilter {
   cursor?: string | undefined;
 }
 
-export async function listUsers(db: Kysely<Database>, filter: UserFilter): Promise<Page<User> | 'bad-cursor'> {
-  let query = db.selectFrom('users').selectAll().where('org_id', '=', filter.orgId).where('deleted_at', 'is', null);
+export async function listUsers(
+  db: Kysely<Database>,
+  filter: UserFilter,
+): Promise<Page<User> | 'bad-cursor'> {
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', filter.orgId)
+    .where('deleted_at', 'is', null);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.search) {
     const pattern = `%${filter.search.toLowerCase()}%`;
@@ -90,6 +109,10 @@ export async function listUsers(db: Kysely<Database>, filter: UserFilter): Promi
       ]),
     );
   }
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   return toPage(rows, filter.limit, userRowToUser);
 }

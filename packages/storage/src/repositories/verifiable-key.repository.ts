@@ -1,4 +1,4 @@
-import { type Role, type VerifiableKey, toVerifiableKey } from '@keyward/core';
+import { type Role, toVerifiableKey, type VerifiableKey } from '@keyward/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import { keyRowToKey, listLiveSecrets } from './key.repository.ts';
@@ -8,12 +8,20 @@ import { keyRowToKey, listLiveSecrets } from './key.repository.ts';
  * is enabled. A deleted owner's keys are revoked when the owner is deleted, so only the
  * enabled flag matters here. Used on a cache miss; always reads the primary database.
  */
-export async function findVerifiableKey(db: Kysely<Database>, id: string, now: number): Promise<VerifiableKey | undefined> {
+export async function findVerifiableKey(
+  db: Kysely<Database>,
+  id: string,
+  now: number,
+): Promise<VerifiableKey | undefined> {
   const row = await db
     .selectFrom('api_keys')
     .leftJoin('users', 'users.id', 'api_keys.owner_id')
     .selectAll('api_keys')
-    .select(['users.enabled as owner_enabled', 'users.role as owner_role', 'users.is_operator as owner_is_operator'])
+    .select([
+      'users.enabled as owner_enabled',
+      'users.role as owner_role',
+      'users.is_operator as owner_is_operator',
+    ])
     .where('api_keys.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
