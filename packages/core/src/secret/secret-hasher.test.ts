@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generateSecret } from '../key-format/index.ts';
+import { createSecretHasher } from './secret-hasher.ts';
+
+const pepper = (version: number) => ({ version, secret: randomBytes(32) });
+
+describe('secret hasher', () => {
+  it('matches the secret it hashed and nothing else', () => {
+    const hasher = createSecretHasher({ peppers: [pepper(1)] });
+    const secret = generateSecret();
+    const stored = hasher.hash(secret);
+    expect(stored.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.digest).not.toContain(secret);
+    expect(hasher.matches(secret, stored)).toBe(true);
+    expect(hasher.matches(generateSecret(), stored)).toBe(false);
+    expect(hasher.matches(`${secret.slice(0, -1)}x`, stored)).toBe(false);
+  });
+
+  it('depends on the pepper: the same secret under another pepper does not match', () => {
+    const secret = generateSecret();
+    const a = createSecretHasher({ peppers: [pepper(1)] });
+    const b = createSecretHasher({ peppers: [pepper(1)] });
+    expect(b.matches(secret, a.hash(secret))).toBe(false);
+  });
+
+  it('keeps old digests valid after a new pepper version becomes current', () => {
+    const v1 = pepper(1);
+    const secret = generateSecret();
+    const old = createSecretHasher({ peppers: [v1] }).hash(secret);
+    const rotated = createSecretHasher({ peppers: [v1, pepper(2)] });
+    expect(rotated.hash(secret).pepperVersion).toBe(2);
+    expect(rotated.matches(secret, old)).toBe(true);
+  });
+
+  it('rejects unknown pepper versions and malformed digests', () => {
+    const hasher = createSecretHasher({ peppers: [pepper(1)] });
+    const secret = generateSecret();
+    const stored = hasher.hash(secret);
+    expect(hasher.matches(secret, { ...stored, pepperVersion: 9 })).toBe(false);
+    expect(hasher.matches(secret, { ...stored, digest: stored.digest.slice(2) })).toBe(false);
+  });
+
+  it('refuses to start without a pepper of at least 32 bytes', () => {
+    expect(() => createSecretHasher({ peppers: [] })).toThrow();
+    expect(() => createSecretHasher({ peppers: [{ version: 1, secret: randomBytes(16) }] })).toThrow(
+      /32 bytes/,
+    );
+  });
+});

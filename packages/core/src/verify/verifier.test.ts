@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { formatKey, generateKeyId, generateSecret } from '../key-format/index.ts';
+import type { ApiKey, KeySecret } from '../model.ts';
+import { createSecretHasher } from '../secret/secret-hasher.ts';
+import type { KeyLookup, QuotaLedger, RateLimiter, VerificationSink } from './ports.ts';
+import { toVerifiableKey, type VerifiableKey } from './verifiable-key.ts';
+import { createVerifier } from './verifier.ts';
+
+const NOW = 1_800_000_000_000;
+const hasher = createSecretHasher({ peppers: [{ version: 1, secret: randomBytes(32) }] });
+
+/** A key in an in-memory lookup, with its full key string. */
+function issue(
+  overrides: Partial<ApiKey> = {},
+  options: { ownerEnabled?: boolean; secretExpiresAt?: number | null } = {},
+) {
+  const keyId = generateKeyId();
+  const secret = generateSecret();
+  const apiKey: ApiKey = {
+    id: `key_${keyId}`,
+    orgId: 'org_1',
+    name: 'integration',
+    ownerId: 'usr_1',
+    createdBy: { type: 'system', id: null, name: null },
+    environment: 'live',
+    scopes: ['export'],
+    resources: null,
+    enabled: true,
+    revokedAt: null,
+    expiresAt: null,
+    metadata: { team: 'ops' },
+    rateLimit: null,
+    quota: null,
+    ipAllowlist: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    lastUsedAt: null,
+    ...overrides,
+  };
+  const stored: KeySecret = {
+    id: 'sec_1',
+    keyId: apiKey.id,
+    slot: 'primary',
+    ...hasher.hash(secret),
+    hint: 'abcd',
+    createdAt: NOW,
+    expiresAt: options.secretExpiresAt ?? null,
+  };
+  const verifiable = toVerifiableKey(apiKey, [stored], {
+    enabled: options.ownerEnabled ?? true,
+    role: 'admin',
+    isOperator: false,
+  });
+  return {
+    token: formatKey({ prefix: 'kw', environment: apiKey.environment, keyId, secret }),
+    verifiable,
+    keyId,
+    secret,
+  };
+}
+
+function setup(keys: VerifiableKey[], extra: { rateLimiter?: RateLimiter; quota?: QuotaLedger } = {}) {
+  const byId = new Map(keys.map((k) => [k.keyId, k]));
+  const lookup: KeyLookup = { findByKeyId: vi.fn(async (id: string) => byId.get(id)) };
+  const sink: VerificationSink & { events: unknown[] } = {
+    events: [],
+    record: (e) => sink.events.push(e.code),
+  };
+  const verifier = createVerifier({
+    prefix: 'kw',
+    lookup,
+    hasher,
+    environments: { productionSlug: () => 'live', slugs: () => ['live', 'test'] },
+    clock: () => NOW,
+    sink,
+    ...extra,
+  });
+  return { verifier, lookup, sink };
+}
+
+describe('verifier', () => {
+  it('answers VALID with the identity to hand downstream', async () => {
+    const k = issue();
+    const { verifier, sink } = setup([k.verifiable]);
+    const result = await verifier.verify({ key: k.token, scopes: ['export'] });
+    expect(result).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      key: {
+        id: k.verifiable.id,
+        name: 'integration',
+        orgId: 'org_1',
+        ownerId: 'usr_1',
+        metadata: { team: 'ops' },
+      },
+    });
+    expect(sink.events).toEqual(['VALID']);
+  });
+
+  it('answers MALFORMED for a checksum typo without a lookup', async () => {
+    const k = issue();
+    const { verifier, lookup, sink } = setup([k.verifiable]);
+    const last = k.token.at(-1) === 'A' ? 'B' : 'A';
+    expect(await verifier.verify({ key: k.token.slice(0, -1) + last })).toEqual({
+      valid: false,
+      code: 'MALFORMED',
+    });
+    expect(lookup.findByKeyId).not.toHaveBeenCalled();
+    expect(sink.events).toEqual([]);
+  });
+
+  it('answers NOT_FOUND alike for an unknown id, a wrong secret, a revoked key and a moved environment', async () => {
+    const good = issue();
+    const revoked = issue({ revokedAt: NOW - 1 });
+    const moved = issue();
+    const { verifier, sink } = setup([
+      good.verifiable,
+      revoked.verifiable,
+      { ...moved.verifiable, environment: 'test' },
+    ]);
+    const unknown = issue();
+    const wrongSecret = formatKey({
+      prefix: 'kw',
+      environment: 'live',
+      keyId: good.keyId,
+      secret: generateSecret(),
+    });
+    for (const token of [unknown.token, wrongSecret, revoked.token, moved.token]) {
+      expect(await verifier.verify({ key: token })).toEqual({ valid: false, code: 'NOT_FOUND' });
+    }
+    expect(sink.events).toEqual([]);
+  });
+
+  it('answers DISABLED for a disabled key and for a key whose owner is disabled', async () => {
+    const disabled = issue({ enabled: false });
+    const orphan = issue({}, { ownerEnabled: false });
+    const { verifier } = setup([disabled.verifiable, orphan.verifiable]);
+    expect((await verifier.verify({ key: disabled.token })).code).toBe('DISABLED');
+    expect((await verifier.verify({ key: orphan.token })).code).toBe('DISABLED');
+  });
+
+  it('answers EXPIRED, ENVIRONMENT_MISMATCH, INSUFFICIENT_SCOPE and RESOURCE_FORBIDDEN', async () => {
+    const expired = issue({ expiresAt: NOW - 1 });
+    const k = issue({ resources: ['wf-1'] });
+    const { verifier } = setup([expired.verifiable, k.verifiable]);
+    expect((await verifier.verify({ key: expired.token })).code).toBe('EXPIRED');
+    expect((await verifier.verify({ key: k.token, environment: 'test' })).code).toBe('ENVIRONMENT_MISMATCH');
+    expect((await verifier.verify({ key: k.token, scopes: { anyOf: ['deployment'] } })).code).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
+    expect((await verifier.verify({ key: k.token, resource: 'wf-2' })).code).toBe('RESOURCE_FORBIDDEN');
+    expect((await verifier.verify({ key: k.token, resource: 'wf-1' })).code).toBe('VALID');
+  });
+
+  it('verifies the Basic-auth pair form', async () => {
+    const k = issue({ environment: 'test' });
+    const { verifier } = setup([k.verifiable]);
+    const tail = k.token.slice(-39);
+    expect((await verifier.verify({ key: { keyId: k.keyId, tail }, environment: 'test' })).code).toBe(
+      'VALID',
+    );
+    expect((await verifier.verify({ key: { keyId: k.keyId, tail: `${tail.slice(0, -1)}0` } })).code).toBe(
+      'MALFORMED',
+    );
+  });
+
+  it('stops accepting a secret once its grace period has passed', async () => {
+    const k = issue({}, { secretExpiresAt: NOW });
+    const { verifier } = setup([k.verifiable]);
+    expect((await verifier.verify({ key: k.token })).code).toBe('NOT_FOUND');
+  });
+
+  it('finds only keys of the given organization', async () => {
+    const k = issue();
+    const { verifier } = setup([k.verifiable]);
+    expect((await verifier.verify({ key: k.token, orgId: 'org_2' })).code).toBe('NOT_FOUND');
+    expect((await verifier.verify({ key: k.token, orgId: 'org_1' })).code).toBe('VALID');
+  });
+
+  it('answers RATE_LIMITED, then USAGE_EXCEEDED, after the policy checks', async () => {
+    const limited = issue({ rateLimit: { limit: 1, windowSeconds: 60 } });
+    const metered = issue({ quota: { remaining: 0, refill: null } });
+    const rateLimiter: RateLimiter = {
+      consume: async () => ({ allowed: false, limit: 1, remaining: 0, resetAt: NOW + 60_000 }),
+    };
+    const quota: QuotaLedger = { spend: async () => ({ allowed: false, remaining: 0 }) };
+    const { verifier } = setup([limited.verifiable, metered.verifiable], { rateLimiter, quota });
+    expect(await verifier.verify({ key: limited.token })).toMatchObject({
+      code: 'RATE_LIMITED',
+      ratelimit: { limit: 1, remaining: 0, resetAt: NOW + 60_000 },
+    });
+    expect(await verifier.verify({ key: metered.token })).toMatchObject({
+      code: 'USAGE_EXCEEDED',
+      remaining: 0,
+    });
+    // A policy failure wins over the limits.
+    expect((await verifier.verify({ key: limited.token, scopes: ['nope'] })).code).toBe('INSUFFICIENT_SCOPE');
+  });
+});
