@@ -111,6 +111,25 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
+export interface SessionTable {
+  id: string;
+  /** SHA-256 of the session token; the token itself is only in the user's cookie. */
+  token_hash: string;
+  user_id: string;
+  org_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface LoginThrottleTable {
+  /** `email:<address>` or `ip:<address>`. */
+  subject: string;
+  failures: number;
+  window_start: number;
+  locked_until: number | null;
+}
+
 /** Every table, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgTable;
@@ -121,4 +140,6 @@ export interface Database {
   api_keys: ApiKeyTable;
   key_secrets: KeySecretTable;
   audit_events: AuditEventTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -25,17 +25,34 @@ export {
   listKeys,
   listLiveSecrets,
   retireSlot,
+  revokeKeysOfOwner,
   updateKey,
 } from './repositories/key.repository.ts';
 export { countOrgs, findOrg, insertOrg, listOrgs } from './repositories/org.repository.ts';
 export type { Page } from './repositories/page.ts';
 export {
+  clearThrottle,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteUserSessions,
+  findSession,
+  findThrottle,
+  insertSession,
+  type SessionRow,
+  saveThrottle,
+  type ThrottleRow,
+} from './repositories/session.repository.ts';
+export {
+  countActiveOwners,
   countUsers,
+  emailTaken,
   findUser,
   findUserCredentials,
   insertUser,
   listUsers,
+  markUserDeleted,
   type UserFilter,
+  updateUser,
 } from './repositories/user.repository.ts';
 export { findVerifiableKey } from './repositories/verifiable-key.repository.ts';
 export type { DialectCapabilities, StorageConfig } from './storage-config.ts';

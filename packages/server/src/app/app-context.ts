@@ -5,6 +5,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
 import type { KeyService } from '../services/key-service.ts';
+import type { UserService } from '../services/user-service.ts';
 import type { Verification } from '../verification/create-verification.ts';
 import type { InvalidationBus } from '../verification/invalidation-bus.ts';
 
@@ -17,6 +18,7 @@ export interface AppContext {
   bus: InvalidationBus;
   auth: Authenticator;
   keys: KeyService;
+  users: UserService;
   verification: Verification;
 }
 

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -25,18 +26,27 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { createAuthenticator, takeQueryKeys } from '../auth/authenticator.ts';
 import { systemPrincipal } from '../auth/principal.ts';
+import { createSessionResolver, startSession } from '../auth/sessions.ts';
+import { userPrincipal } from '../auth/user-principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
+import { apiTokenRoutes } from '../routes/admin/api-tokens.ts';
 import { catalogRoutes } from '../routes/admin/catalog.ts';
 import { keyRoutes } from '../routes/admin/keys.ts';
+import { operatorRoutes } from '../routes/admin/operator.ts';
+import { userRoutes } from '../routes/admin/users.ts';
+import { authRoutes, sessionBody } from '../routes/public/auth.ts';
 import { healthRoutes } from '../routes/public/health.ts';
 import { setupRoutes } from '../routes/public/setup.ts';
 import { verifyRoutes } from '../routes/verify/verify.ts';
 import { ErrorBody } from '../schemas/common.ts';
 import { Key } from '../schemas/key.schema.ts';
+import { Org, User } from '../schemas/user.schema.ts';
 import { createKeyService } from '../services/key-service.ts';
+import { createLoginService } from '../services/login-service.ts';
+import { createUserService } from '../services/user-service.ts';
 import { createVerification } from '../verification/create-verification.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from '../verification/invalidation-bus.ts';
-import type { AppContext } from './app-context.ts';
+import { type AppContext, requestContext } from './app-context.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { createLogger } from './logger.ts';
 
@@ -169,6 +179,10 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
 
   app.addSchema(ErrorBody);
   app.addSchema(Key);
+  app.addSchema(User);
+  app.addSchema(Org);
+  await app.register(fastifyCookie);
+  app.decorateRequest('session', null);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -228,10 +242,29 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     },
   });
   const keys = createKeyService({ store, hasher, keyPrefix: config.keyPrefix, clock, bus });
-  const context: AppContext = { config, store, hasher, clock, bus, auth, keys, verification };
+  const users = createUserService({ store, clock, bus });
+  const login = createLoginService({ store, clock });
+  auth.useSessions(createSessionResolver({ store, clock }));
+  auth.usePasswords(async (email, password, request) =>
+    userPrincipal(await login.check(email, password, { ...requestContext(request), via: 'basic' })),
+  );
+  const context: AppContext = { config, store, hasher, clock, bus, auth, keys, users, verification };
 
   await app.register(healthRoutes(context));
-  await app.register(setupRoutes(context, { setupToken: deps.setupToken }));
+  await app.register(
+    setupRoutes(context, {
+      setupToken: deps.setupToken,
+      // First-run setup signs the new owner in, so the UI continues straight into the app.
+      afterSetup: async (result, reply) => {
+        const csrfToken = await startSession(store.db, result.user, { reply, now: clock() });
+        return sessionBody(context, result.user, csrfToken);
+      },
+    }),
+  );
+  await app.register(authRoutes(context, login));
+  await app.register(userRoutes(context));
+  await app.register(apiTokenRoutes(context));
+  await app.register(operatorRoutes(context));
   await app.register(verifyRoutes(context));
   await app.register(keyRoutes(context));
   await app.register(catalogRoutes(context));

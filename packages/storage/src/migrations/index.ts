@@ -7,9 +7,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-24T0001-initial.ts';
+import * as sessions from './2026-11-24T0101-sessions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T0001-initial': initial,
+  '2026-11-24T0101-sessions': sessions,
 };
 
 /** Provides the migrations to Kysely's `Migrator`. */

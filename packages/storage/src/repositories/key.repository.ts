@@ -243,3 +243,26 @@ export async function retireSlot(
     await current.set({ expires_at: options.expiresAt }).execute();
   }
 }
+
+/** Revokes every live key of a user (the user was deleted); returns the ids revoked. */
+export async function revokeKeysOfOwner(
+  db: Kysely<Database>,
+  ownerId: string,
+  now: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('owner_id', '=', ownerId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  if (rows.length > 0) {
+    await db
+      .updateTable('api_keys')
+      .set({ revoked_at: now, updated_at: now })
+      .where('owner_id', '=', ownerId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+  return rows.map((r) => r.id);
+}

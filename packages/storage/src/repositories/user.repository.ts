@@ -116,3 +116,48 @@ export async function listUsers(
     .execute();
   return toPage(rows, filter.limit, userRowToUser);
 }
+
+/** Writes a user's mutable fields; the password hash only when given. */
+export async function updateUser(db: Kysely<Database>, user: User, passwordHash?: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      name: user.name,
+      role: user.role,
+      kind: user.kind,
+      enabled: user.enabled ? 1 : 0,
+      updated_at: user.updatedAt,
+      ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+    })
+    .where('id', '=', user.id)
+    .execute();
+}
+
+/** Marks a user deleted; its email stays taken so audit trails keep pointing at one person. */
+export async function markUserDeleted(db: Kysely<Database>, id: string, now: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ deleted_at: now, enabled: 0, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Live, enabled owners of an organization. */
+export async function countActiveOwners(db: Kysely<Database>, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'owner')
+    .where('enabled', '=', 1)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Whether any user (even deleted) has this email. */
+export async function emailTaken(db: Kysely<Database>, email: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !== undefined
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * @module Self-service keys
+ *
+ * `POST /api_tokens/`: a user authenticated with HTTP Basic `email:password` (or a session, or
+ * a key) gets a persistent key of its own. The answer carries the key three ways: `uuid` and
+ * `secret` for HTTP Basic (`uuid:secret`), and `key` as a single token. The key can never hold
+ * more than the user's own rights: Keyward scopes are bounded by the user's role.
+ */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { KeywardError, ROLE_SCOPES } from '@keyward/core';
+import { findUser } from '@keyward/storage';
+import { Type } from '@sinclair/typebox';
+import { type AppContext, principalOf, requestContext } from '../../app/app-context.ts';
+import { adminSecurity, errorResponses, toEpoch } from '../../schemas/common.ts';
+import { renderKey } from '../../schemas/render.ts';
+
+export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const guard = ctx.auth.require([], { allowPassword: true });
+  return async (app) => {
+    app.post(
+      '/api_tokens/',
+      {
+        preHandler: guard,
+        // The body is optional: a bare POST with Basic auth is the common call.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          tags: ['keys'],
+          security: adminSecurity,
+          summary: 'Get a persistent key for yourself',
+          description:
+            'Authenticate with HTTP Basic email:password. Use the answer as Basic auth (uuid:secret) or as a single token (key). Shown once.',
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              scopes: Type.Optional(
+                Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 }),
+              ),
+              environment: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+              expiresAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Intersect([
+              Type.Ref('Key'),
+              Type.Object({
+                uuid: Type.String({ description: 'Basic-auth user: the key id.' }),
+                secret: Type.String({ description: 'Basic-auth password: the secret part of the key.' }),
+                key: Type.String({ description: 'The whole key, for Authorization: Api-Key.' }),
+              }),
+            ]),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        if (!principal.userId || !principal.role) {
+          throw new KeywardError('FORBIDDEN', {
+            message: 'Self-service keys belong to a user; this credential has none.',
+          });
+        }
+        const body = request.body;
+        const issued = await ctx.keys.create(
+          { ...principal, ownKeysOnly: true },
+          {
+            name: body.name ?? `Personal key (${principal.actor.name ?? principal.userId})`,
+            scopes: body.scopes ?? [...ROLE_SCOPES[principal.role]].filter((s) => principal.scopes.has(s)),
+            environment: body.environment,
+            expiresAt: toEpoch(body.expiresAt),
+            ownerId: principal.userId,
+          },
+          requestContext(request),
+        );
+        const owner = await findUser(ctx.store.db, principal.userId);
+        reply.code(201);
+        return {
+          ...renderKey(issued.key, issued.secrets, owner ?? null, ctx.clock()),
+          uuid: issued.key.id.slice(4),
+          secret: issued.token.slice(issued.token.lastIndexOf('_') + 1),
+          key: issued.token,
+        };
+      },
+    );
+  };
+}

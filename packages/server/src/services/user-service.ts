@@ -1,0 +1,230 @@
+/**
+ * @module User service
+ *
+ * Users of an organization: people and service accounts. Rules:
+ * - emails are unique across the deployment (plus-addressing allowed) and stored lower-cased;
+ * - only an owner may create, change or remove an owner, or make someone an owner;
+ * - the last enabled owner of an organization can be neither disabled, demoted nor deleted;
+ * - disabling or deleting a user ends its sessions and drops its keys from every cache at once
+ *   (deleting also revokes its keys).
+ * Every change is audited in its transaction; password hashes never reach the audit trail.
+ */
+import { KeywardError, newId, type Role, type User, type UserKind } from '@keyward/core';
+import {
+  countActiveOwners,
+  type Database,
+  deleteUserSessions,
+  emailTaken,
+  findUser,
+  insertUser,
+  isUniqueViolation,
+  listUsers,
+  markUserDeleted,
+  type Page,
+  revokeKeysOfOwner,
+  type Store,
+  updateUser,
+} from '@keyward/storage';
+import type { Kysely } from 'kysely';
+import { assertStrongPassword, hashPassword, normaliseEmail } from '../auth/passwords.ts';
+import type { Principal, RequestContext } from '../auth/principal.ts';
+import type { InvalidationBus } from '../verification/invalidation-bus.ts';
+import { writeAudit } from './audit-writer.ts';
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  kind: UserKind;
+  role: Role;
+  password?: string | undefined;
+}
+
+export interface UpdateUserInput {
+  name?: string | undefined;
+  role?: Role | undefined;
+  enabled?: boolean | undefined;
+  password?: string | undefined;
+}
+
+export function createUserService(deps: { store: Store; clock: () => number; bus: InvalidationBus }) {
+  const { store, clock, bus } = deps;
+  const db = store.db;
+
+  async function loadVisibleUser(
+    executor: Kysely<Database>,
+    principal: Principal,
+    id: string,
+  ): Promise<User> {
+    const user = await findUser(executor, id);
+    if (!user || user.orgId !== principal.orgId)
+      throw new KeywardError('NOT_FOUND', { message: `No user with id ${id}.` });
+    return user;
+  }
+
+  function assertMayManageRole(principal: Principal, role: Role) {
+    // Keys and the system act with their owner's role; an owner-only change needs an owner.
+    if (role === 'owner' && principal.kind !== 'system' && principal.role !== 'owner') {
+      throw new KeywardError('FORBIDDEN', { message: 'Only an owner may manage owners.' });
+    }
+  }
+
+  async function assertNotLastOwner(executor: Kysely<Database>, user: User) {
+    if (user.role === 'owner' && user.enabled && (await countActiveOwners(executor, user.orgId)) <= 1) {
+      throw new KeywardError('LAST_OWNER');
+    }
+  }
+
+  return {
+    async create(principal: Principal, input: CreateUserInput, context: RequestContext): Promise<User> {
+      const email = normaliseEmail(input.email);
+      assertMayManageRole(principal, input.role);
+      if (input.password !== undefined) assertStrongPassword(input.password, { email });
+      const now = clock();
+      const user: User = {
+        id: newId('user'),
+        orgId: principal.orgId,
+        email,
+        name: input.name.trim() || email,
+        kind: input.kind,
+        role: input.role,
+        isOperator: false,
+        enabled: true,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (await emailTaken(trx, email))
+            throw new KeywardError('EMAIL_TAKEN', { details: { field: 'email' } });
+          await insertUser(trx, user, passwordHash);
+          await writeAudit(trx, {
+            orgId: user.orgId,
+            actor: principal.actor,
+            at: now,
+            context,
+            action: 'user.create',
+            targetType: 'user',
+            targetId: user.id,
+            after: user,
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new KeywardError('EMAIL_TAKEN', { details: { field: 'email' }, cause: error });
+        throw error;
+      }
+      return user;
+    },
+
+    async get(principal: Principal, id: string): Promise<User> {
+      return loadVisibleUser(db, principal, id);
+    },
+
+    async list(
+      principal: Principal,
+      filter: {
+        kind?: UserKind | undefined;
+        search?: string | undefined;
+        limit: number;
+        cursor?: string | undefined;
+      },
+    ): Promise<Page<User>> {
+      const page = await listUsers(db, { ...filter, orgId: principal.orgId });
+      if (page === 'bad-cursor') throw new KeywardError('INVALID_CURSOR');
+      return page;
+    },
+
+    async update(
+      principal: Principal,
+      id: string,
+      patch: UpdateUserInput,
+      context: RequestContext,
+    ): Promise<User> {
+      if (patch.password !== undefined) assertStrongPassword(patch.password);
+      const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+      const now = clock();
+      const result = await db.transaction().execute(async (trx) => {
+        const user = await loadVisibleUser(trx, principal, id);
+        assertMayManageRole(principal, user.role);
+        if (patch.role) assertMayManageRole(principal, patch.role);
+        const next: User = {
+          ...user,
+          name: patch.name?.trim() || user.name,
+          role: patch.role ?? user.role,
+          enabled: patch.enabled ?? user.enabled,
+          updatedAt: now,
+        };
+        if ((next.role !== 'owner' || !next.enabled) && user.role === 'owner')
+          await assertNotLastOwner(trx, user);
+        await updateUser(trx, next, passwordHash);
+        const action =
+          patch.enabled === false && user.enabled
+            ? 'user.disable'
+            : patch.enabled === true && !user.enabled
+              ? 'user.enable'
+              : patch.role && patch.role !== user.role
+                ? 'user.role_change'
+                : 'user.update';
+        await writeAudit(trx, {
+          orgId: user.orgId,
+          actor: principal.actor,
+          at: now,
+          context,
+          action,
+          targetType: 'user',
+          targetId: user.id,
+          before: user,
+          after: passwordHash === undefined ? next : { ...next, passwordChanged: true },
+        });
+        // A disabled user, a changed role or a new password ends the user's sessions.
+        if (!next.enabled || next.role !== user.role || passwordHash !== undefined)
+          await deleteUserSessions(trx, user.id);
+        return next;
+      });
+      await bus.publish({ type: 'owner', userId: id });
+      return result;
+    },
+
+    async remove(principal: Principal, id: string, context: RequestContext): Promise<User> {
+      const now = clock();
+      const { user, revoked } = await db.transaction().execute(async (trx) => {
+        const user = await loadVisibleUser(trx, principal, id);
+        assertMayManageRole(principal, user.role);
+        await assertNotLastOwner(trx, user);
+        await markUserDeleted(trx, user.id, now);
+        await deleteUserSessions(trx, user.id);
+        const revoked = await revokeKeysOfOwner(trx, user.id, now);
+        await writeAudit(trx, {
+          orgId: user.orgId,
+          actor: principal.actor,
+          at: now,
+          context,
+          action: 'user.delete',
+          targetType: 'user',
+          targetId: user.id,
+          before: user,
+          after: { deleted: true, revokedKeys: revoked },
+        });
+        for (const keyId of revoked) {
+          await writeAudit(trx, {
+            orgId: user.orgId,
+            actor: principal.actor,
+            at: now,
+            context,
+            action: 'key.revoke',
+            targetType: 'key',
+            targetId: keyId,
+            after: { reason: 'owner deleted' },
+          });
+        }
+        return { user, revoked };
+      });
+      await bus.publish({ type: 'owner', userId: id });
+      for (const keyId of revoked) await bus.publish({ type: 'key', keyId });
+      return { ...user, enabled: false };
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
