@@ -100,7 +100,7 @@ export function createSessionResolver(deps: { store: Store; clock: () => number 
     const session = await findSession(deps.store.db, sha256(token), now);
     if (!session) return null;
     const user = await findUser(deps.store.db, session.user_id);
-    if (!user || !user.enabled) return null;
+    if (!user?.enabled) return null;
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers['x-csrf-token'];
       if (typeof header !== 'string' || !sameToken(header, session.csrf_token)) {

@@ -45,13 +45,11 @@ export async function saveThrottle(db: Kysely<Database>, row: ThrottleRow): Prom
     .insertInto('login_throttle')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('subject')
-        .doUpdateSet({
-          failures: row.failures,
-          window_start: row.window_start,
-          locked_until: row.locked_until,
-        }),
+      oc.column('subject').doUpdateSet({
+        failures: row.failures,
+        window_start: row.window_start,
+        locked_until: row.locked_until,
+      }),
     )
     .execute();
 }
