@@ -130,6 +130,14 @@ export interface LoginThrottleTable {
   locked_until: number | null;
 }
 
+export interface UsageCounterTable {
+  key_id: string;
+  /** Start of the hour, epoch ms. */
+  hour: number;
+  outcome: string;
+  count: number;
+}
+
 /** Every table, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgTable;
@@ -142,4 +150,5 @@ export interface Database {
   audit_events: AuditEventTable;
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;
+  usage_counters: UsageCounterTable;
 }

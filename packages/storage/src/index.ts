@@ -6,7 +6,12 @@
  */
 export type { Database } from './database.ts';
 export { openStore, type Store } from './open-store.ts';
-export { type AuditFilter, insertAuditEvent, listAuditEvents } from './repositories/audit.repository.ts';
+export {
+  type AuditFilter,
+  insertAuditEvent,
+  listAuditBatch,
+  listAuditEvents,
+} from './repositories/audit.repository.ts';
 export {
   findResource,
   insertEnvironment,
@@ -42,6 +47,7 @@ export {
   saveThrottle,
   type ThrottleRow,
 } from './repositories/session.repository.ts';
+export { addUsage, listUsage, type UsageIncrement } from './repositories/usage.repository.ts';
 export {
   countActiveOwners,
   countUsers,

@@ -17,6 +17,8 @@ export interface Store {
   capabilities: DialectCapabilities;
   /** Applies pending migrations and reports each. */
   migrate(): Promise<MigrationResultSet>;
+  /** Connection pool usage (PostgreSQL); null for SQLite's single connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -30,15 +32,18 @@ export interface Store {
  * await store.migrate();
  */
 export function openStore(config: StorageConfig): Store {
-  const { dialect, capabilities } = (() => {
+  const { dialect, capabilities, pool } = (() => {
     switch (config.driver) {
       case 'sqlite':
-        return { dialect: createSqliteDialect(config.path).dialect, capabilities: sqliteCapabilities };
-      case 'postgres':
         return {
-          dialect: createPostgresDialect(config.url, config.poolSize).dialect,
-          capabilities: postgresCapabilities,
+          dialect: createSqliteDialect(config.path).dialect,
+          capabilities: sqliteCapabilities,
+          pool: null,
         };
+      case 'postgres': {
+        const { dialect, pool } = createPostgresDialect(config.url, config.poolSize);
+        return { dialect, capabilities: postgresCapabilities, pool };
+      }
     }
   })();
   const db = new Kysely<Database>({ dialect });
@@ -53,6 +58,9 @@ export function openStore(config: StorageConfig): Store {
         migrationTableName: 'keyward_migrations',
         migrationLockTableName: 'keyward_migrations_lock',
       }).migrateToLatest();
+    },
+    poolStats() {
+      return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
     async ping() {
       try {

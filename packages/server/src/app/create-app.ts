@@ -30,6 +30,7 @@ import { createSessionResolver, startSession } from '../auth/sessions.ts';
 import { userPrincipal } from '../auth/user-principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
 import { apiTokenRoutes } from '../routes/admin/api-tokens.ts';
+import { auditRoutes } from '../routes/admin/audit.ts';
 import { catalogRoutes } from '../routes/admin/catalog.ts';
 import { keyRoutes } from '../routes/admin/keys.ts';
 import { operatorRoutes } from '../routes/admin/operator.ts';
@@ -38,6 +39,7 @@ import { authRoutes, sessionBody } from '../routes/public/auth.ts';
 import { healthRoutes } from '../routes/public/health.ts';
 import { setupRoutes } from '../routes/public/setup.ts';
 import { verifyRoutes } from '../routes/verify/verify.ts';
+import { AuditEvent } from '../schemas/audit.schema.ts';
 import { ErrorBody } from '../schemas/common.ts';
 import { Key } from '../schemas/key.schema.ts';
 import { Org, User } from '../schemas/user.schema.ts';
@@ -49,6 +51,7 @@ import { createLocalInvalidationBus, type InvalidationBus } from '../verificatio
 import { type AppContext, requestContext } from './app-context.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
 
 /** What {@link createApp} needs. */
 export interface AppDeps {
@@ -181,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   app.addSchema(Key);
   app.addSchema(User);
   app.addSchema(Org);
+  app.addSchema(AuditEvent);
   await app.register(fastifyCookie);
   app.decorateRequest('session', null);
 
@@ -217,12 +221,15 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const metrics = createMetrics({ store, cacheStats: () => verification.lookup.stats() });
+  metrics.install(app);
   const verification = await createVerification({
     store,
     hasher,
     bus,
     keyPrefix: config.keyPrefix,
     clock,
+    observer: metrics.verifications,
     onBackgroundError: (error) => logger.error({ err: error }, 'usage flush failed'),
   });
   const auth = createAuthenticator({
@@ -265,6 +272,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   await app.register(userRoutes(context));
   await app.register(apiTokenRoutes(context));
   await app.register(operatorRoutes(context));
+  await app.register(auditRoutes(context));
   await app.register(verifyRoutes(context));
   await app.register(keyRoutes(context));
   await app.register(catalogRoutes(context));

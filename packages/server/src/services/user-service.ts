@@ -175,7 +175,7 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
           targetType: 'user',
           targetId: user.id,
           before: user,
-          after: passwordHash === undefined ? next : { ...next, passwordChanged: true },
+          after: passwordHash === undefined ? next : { ...next, signInChanged: true },
         });
         // A disabled user, a changed role or a new password ends the user's sessions.
         if (!next.enabled || next.role !== user.role || passwordHash !== undefined)

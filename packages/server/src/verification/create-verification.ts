@@ -4,7 +4,7 @@
  * Puts the core verifier together with this node's adapters: the cached key lookup, the
  * invalidation bus, the environment registry and the usage batcher.
  */
-import { createVerifier, type SecretHasher, type Verifier } from '@keyward/core';
+import { createVerifier, type SecretHasher, type VerificationSink, type Verifier } from '@keyward/core';
 import { findVerifiableKey, type Store } from '@keyward/storage';
 import { type CachedKeyLookup, createCachedKeyLookup } from './cached-key-lookup.ts';
 import { loadEnvironmentRegistry, type RefreshableEnvironmentRegistry } from './environment-registry.ts';
@@ -26,6 +26,8 @@ export async function createVerification(deps: {
   bus: InvalidationBus;
   keyPrefix: string;
   clock: () => number;
+  /** Also told of every outcome (metrics). */
+  observer?: VerificationSink;
   onBackgroundError?: (error: unknown) => void;
 }): Promise<Verification> {
   const environments = await loadEnvironmentRegistry(deps.store);
@@ -40,7 +42,14 @@ export async function createVerification(deps: {
     hasher: deps.hasher,
     environments,
     clock: deps.clock,
-    sink: usage,
+    sink: deps.observer
+      ? {
+          record(event) {
+            usage.record(event);
+            deps.observer?.record(event);
+          },
+        }
+      : usage,
   });
   return {
     verifier,

@@ -1,11 +1,16 @@
 /**
  * @module Usage batching
  *
- * Verification writes no row synchronously. Outcomes go into memory and are flushed in one
- * transaction every `flushIntervalMs` (and on shutdown): the latest `last_used_at` per key.
+ * Verification writes no row synchronously. Each outcome of a known key is counted in memory
+ * (per key, hour and outcome) and the latest successful use per key is kept; both are flushed
+ * in one transaction every `flushIntervalMs` and on shutdown. A failed flush puts its batch
+ * back, so nothing counted is lost while the database is briefly away.
  */
 import type { VerificationSink } from '@keyward/core';
-import type { Store } from '@keyward/storage';
+import { addUsage, type Store, type UsageIncrement } from '@keyward/storage';
+
+const HOUR_MS = 3_600_000;
+const ROWS_PER_INSERT = 500;
 
 /** A sink that batches; `flush()` writes what is pending, `close()` flushes and stops. */
 export interface UsageBatcher extends VerificationSink {
@@ -13,18 +18,38 @@ export interface UsageBatcher extends VerificationSink {
   close(): Promise<void>;
 }
 
+interface Pending {
+  counts: Map<string, UsageIncrement>;
+  lastUsed: Map<string, number>;
+}
+
+const empty = (): Pending => ({ counts: new Map(), lastUsed: new Map() });
+
 export function createUsageBatcher(options: {
   store: Store;
   flushIntervalMs?: number;
   onError?: (error: unknown) => void;
 }): UsageBatcher {
-  let lastUsed = new Map<string, number>();
+  let pending = empty();
   let flushing: Promise<void> | null = null;
 
-  async function writeBatch(batch: Map<string, number>): Promise<void> {
-    if (batch.size === 0) return;
+  function merge(into: Pending, from: Pending) {
+    for (const [slot, row] of from.counts) {
+      const existing = into.counts.get(slot);
+      if (existing) existing.count += row.count;
+      else into.counts.set(slot, row);
+    }
+    for (const [keyId, at] of from.lastUsed)
+      if ((into.lastUsed.get(keyId) ?? 0) < at) into.lastUsed.set(keyId, at);
+  }
+
+  async function write(batch: Pending): Promise<void> {
+    if (batch.counts.size === 0 && batch.lastUsed.size === 0) return;
+    const rows = [...batch.counts.values()];
     await options.store.db.transaction().execute(async (trx) => {
-      for (const [keyId, at] of batch) {
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+        await addUsage(trx, rows.slice(i, i + ROWS_PER_INSERT));
+      for (const [keyId, at] of batch.lastUsed) {
         await trx
           .updateTable('api_keys')
           .set({ last_used_at: at })
@@ -36,12 +61,11 @@ export function createUsageBatcher(options: {
   }
 
   const flush = async (): Promise<void> => {
-    if (flushing) await flushing;
-    const batch = lastUsed;
-    lastUsed = new Map();
-    flushing = writeBatch(batch).catch((error) => {
-      // Put the batch back so nothing is lost; a later flush retries it.
-      for (const [keyId, at] of batch) if ((lastUsed.get(keyId) ?? 0) < at) lastUsed.set(keyId, at);
+    while (flushing) await flushing;
+    const batch = pending;
+    pending = empty();
+    flushing = write(batch).catch((error) => {
+      merge(pending, batch);
       options.onError?.(error);
     });
     await flushing;
@@ -53,8 +77,14 @@ export function createUsageBatcher(options: {
 
   return {
     record(event) {
-      if (event.code === 'VALID' && (lastUsed.get(event.keyId) ?? 0) < event.at)
-        lastUsed.set(event.keyId, event.at);
+      const hour = event.at - (event.at % HOUR_MS);
+      const slot = `${event.keyId}|${hour}|${event.code}`;
+      const row = pending.counts.get(slot);
+      if (row) row.count++;
+      else pending.counts.set(slot, { key_id: event.keyId, hour, outcome: event.code, count: 1 });
+      if (event.code === 'VALID' && (pending.lastUsed.get(event.keyId) ?? 0) < event.at) {
+        pending.lastUsed.set(event.keyId, event.at);
+      }
     },
     flush,
     async close() {

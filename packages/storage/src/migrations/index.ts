@@ -8,10 +8,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-24T0001-initial.ts';
 import * as sessions from './2026-11-24T0101-sessions.ts';
+import * as usage from './2026-11-24T0201-usage.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24T0001-initial': initial,
   '2026-11-24T0101-sessions': sessions,
+  '2026-11-24T0201-usage': usage,
 };
 
 /** Provides the migrations to Kysely's `Migrator`. */

@@ -89,3 +89,33 @@ export async function listAuditEvents(
     nextCursor: hasMore && last ? encodeCursor({ createdAt: last.at, id: last.id }) : null,
   };
 }
+
+/**
+ * Events of an organization in `[from, to)`, oldest first, one batch after `after` (keyset on
+ * `(at, id)`): the export reads the period batch by batch, so memory stays flat.
+ */
+export async function listAuditBatch(
+  db: Kysely<Database>,
+  options: {
+    orgId: string;
+    from: number;
+    to: number;
+    after: { at: number; id: string } | null;
+    limit: number;
+  },
+): Promise<AuditEvent[]> {
+  let query = db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('org_id', '=', options.orgId)
+    .where('at', '>=', options.from)
+    .where('at', '<', options.to);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('at', '>', after.at), eb.and([eb('at', '=', after.at), eb('id', '>', after.id)])]),
+    );
+  }
+  const rows = await query.orderBy('at').orderBy('id').limit(options.limit).execute();
+  return rows.map(auditRowToEvent);
+}

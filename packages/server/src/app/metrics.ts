@@ -1,0 +1,94 @@
+/**
+ * @module Metrics
+ *
+ * Prometheus metrics from prom-client, in a registry of this app's own (so several apps in one
+ * process, as in tests, do not collide): HTTP requests and latencies by route pattern (never
+ * the raw URL, which could carry a query-string key), verifications by outcome, the key
+ * cache, the database pool and the process. Per request the cost is one counter increment and
+ * one histogram observation.
+ */
+import type { VerificationSink } from '@keyward/core';
+import type { Store } from '@keyward/storage';
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { KeyCacheStats } from '../verification/cached-key-lookup.ts';
+
+export interface AppMetrics {
+  registry: Registry;
+  /** Counts verification outcomes; chain it in front of the usage sink. */
+  verifications: VerificationSink;
+  /** Adds the request hooks and `GET /metrics`. */
+  install(app: FastifyInstance): void;
+}
+
+export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheStats }): AppMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'keyward_' });
+  const requests = new Counter({
+    name: 'keyward_http_requests_total',
+    help: 'HTTP requests by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'keyward_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const outcomes = new Counter({
+    name: 'keyward_verifications_total',
+    help: 'Verifications of known keys by outcome code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'keyward_key_cache_entries',
+    help: 'Keys held in the verification cache.',
+    registers: [registry],
+    collect() {
+      this.set(deps.cacheStats().size);
+    },
+  });
+  new Gauge({
+    name: 'keyward_key_cache_lookups',
+    help: 'Verification cache lookups since start, by result.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const stats = deps.cacheStats();
+      this.set({ result: 'hit' }, stats.hits);
+      this.set({ result: 'miss' }, stats.misses);
+    },
+  });
+  new Gauge({
+    name: 'keyward_db_pool_connections',
+    help: 'Database pool connections by state (PostgreSQL).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const pool = deps.store.poolStats();
+      if (!pool) return;
+      this.set({ state: 'total' }, pool.total);
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'waiting' }, pool.waiting);
+    },
+  });
+
+  return {
+    registry,
+    verifications: { record: (event) => outcomes.inc({ code: event.code }) },
+    install(app) {
+      app.addHook('onResponse', async (request, reply) => {
+        const route = request.routeOptions.url ?? 'unmatched';
+        requests.inc({ route, method: request.method, status: reply.statusCode });
+        latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      });
+      app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+        reply.header('content-type', registry.contentType);
+        return registry.metrics();
+      });
+    },
+  };
+}
