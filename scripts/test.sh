@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck"
 npm run --silent typecheck
+npm run --silent typecheck -w @keyward/admin-ui
 echo "== lint"
 npm run --silent lint
 echo "== tests"

@@ -7,10 +7,12 @@
  */
 import { isKeywardError } from '@keyward/core';
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUsers } from './commands/users.ts';
 import { CliError } from './output.ts';
 
 /** Builds the command tree. */
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerBootstrap(program);
   registerKeys(program);
+  registerUsers(program);
+  registerAudit(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

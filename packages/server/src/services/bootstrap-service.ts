@@ -21,6 +21,7 @@ export interface BootstrapInput {
 export interface BootstrapResult {
   org: Org;
   user: User;
+  /** The admin key, shown once; absent when set up through the UI (which signs in instead). */
   apiKey: string;
   keyId: string;
 }
@@ -29,6 +30,7 @@ export async function bootstrap(
   deps: { store: Store; keys: KeyService; clock: () => number },
   input: BootstrapInput,
   context: RequestContext,
+  options: { issueKey?: boolean } = {},
 ): Promise<BootstrapResult> {
   const email = normaliseEmail(input.email);
   const orgName = input.orgName.trim();
@@ -83,6 +85,8 @@ export async function bootstrap(
         targetId: user.id,
         after: user,
       });
+      // The UI signs its owner in instead: a key nobody was shown would only be a liability.
+      if (options.issueKey === false) return { org, user, apiKey: '', keyId: '' };
       const issued = await deps.keys.create(
         {
           kind: 'user',
