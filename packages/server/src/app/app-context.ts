@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
+import type { FailureGuard } from '../limits/failure-guard.ts';
 import type { KeyService } from '../services/key-service.ts';
 import type { UserService } from '../services/user-service.ts';
 import type { Verification } from '../verification/create-verification.ts';
@@ -20,6 +21,7 @@ export interface AppContext {
   keys: KeyService;
   users: UserService;
   verification: Verification;
+  failureGuard: FailureGuard;
 }
 
 /** The audit facts of a request. */

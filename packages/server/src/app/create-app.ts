@@ -23,12 +23,17 @@ import Fastify, {
   LogController,
   type RawServerDefault,
 } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAuthenticator, takeQueryKeys } from '../auth/authenticator.ts';
 import { systemPrincipal } from '../auth/principal.ts';
 import { createSessionResolver, startSession } from '../auth/sessions.ts';
 import { userPrincipal } from '../auth/user-principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
+import { createDatabaseQuotaLedger } from '../limits/database-quota-ledger.ts';
+import { createFailureGuard } from '../limits/failure-guard.ts';
+import { createMemoryRateLimiter } from '../limits/memory-rate-limiter.ts';
+import { createRedisRateLimiter } from '../limits/redis-rate-limiter.ts';
 import { apiTokenRoutes } from '../routes/admin/api-tokens.ts';
 import { auditRoutes } from '../routes/admin/audit.ts';
 import { catalogRoutes } from '../routes/admin/catalog.ts';
@@ -48,6 +53,8 @@ import { createLoginService } from '../services/login-service.ts';
 import { createUserService } from '../services/user-service.ts';
 import { createVerification } from '../verification/create-verification.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from '../verification/invalidation-bus.ts';
+import { createPostgresInvalidationBus } from '../verification/postgres-invalidation-bus.ts';
+import { createRedisInvalidationBus } from '../verification/redis-invalidation-bus.ts';
 import { type AppContext, requestContext } from './app-context.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { createLogger } from './logger.ts';
@@ -117,7 +124,33 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   const { config, store } = deps;
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const bus = deps.bus ?? createLocalInvalidationBus();
+  const onChannelError = (error: unknown) => logger.warn({ err: error }, 'invalidation channel error');
+  const bus =
+    deps.bus ??
+    (config.redisUrl
+      ? await createRedisInvalidationBus({
+          url: config.redisUrl,
+          channel: `${config.redisPrefix}invalidate`,
+          onError: onChannelError,
+        })
+      : config.storage.driver === 'postgres'
+        ? await createPostgresInvalidationBus({ url: config.storage.url, onError: onChannelError })
+        : createLocalInvalidationBus());
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 250,
+        lazyConnect: true,
+      })
+    : null;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  await redis
+    ?.connect()
+    .catch((error) => logger.warn({ err: error }, 'redis is not reachable; limits fail closed'));
+  const rateLimiter = redis
+    ? createRedisRateLimiter({ redis, prefix: config.redisPrefix })
+    : createMemoryRateLimiter();
   const hasher = createSecretHasher({ peppers: deps.peppers });
 
   const app = Fastify({
@@ -230,10 +263,15 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     keyPrefix: config.keyPrefix,
     clock,
     observer: metrics.verifications,
+    rateLimiter,
+    quota: createDatabaseQuotaLedger(store),
     onBackgroundError: (error) => logger.error({ err: error }, 'usage flush failed'),
   });
+  const failureGuard = createFailureGuard();
   const auth = createAuthenticator({
     verifier: verification.verifier,
+    failureGuard,
+    clock,
     allowQueryKey: config.allowQueryKey,
     localToken: deps.localToken,
     resolveLocal: async (orgHeader) => {
@@ -255,7 +293,18 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   auth.usePasswords(async (email, password, request) =>
     userPrincipal(await login.check(email, password, { ...requestContext(request), via: 'basic' })),
   );
-  const context: AppContext = { config, store, hasher, clock, bus, auth, keys, users, verification };
+  const context: AppContext = {
+    config,
+    store,
+    hasher,
+    clock,
+    bus,
+    auth,
+    keys,
+    users,
+    verification,
+    failureGuard,
+  };
 
   await app.register(healthRoutes(context));
   await app.register(
@@ -284,6 +333,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   app.addHook('onClose', async () => {
     await verification.close();
     if (!deps.bus) await bus.close();
+    redis?.disconnect();
   });
 
   return { app, context };

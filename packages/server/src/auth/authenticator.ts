@@ -19,6 +19,7 @@ import {
   type VerifyResult,
 } from '@keyward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FailureGuard } from '../limits/failure-guard.ts';
 import type { Principal } from './principal.ts';
 
 declare module 'fastify' {
@@ -57,6 +58,8 @@ export type LocalResolver = (orgHeader: string | undefined) => Promise<Principal
 
 export interface AuthenticatorDeps {
   verifier: Verifier;
+  failureGuard: FailureGuard;
+  clock: () => number;
   allowQueryKey: boolean;
   localToken?: string | undefined;
   resolveLocal?: LocalResolver | undefined;
@@ -124,6 +127,24 @@ function failure(result: VerifyResult): KeywardError {
       });
     default:
       return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is not valid.' });
+  }
+}
+
+/**
+ * Applies the brute-force guard to a client about to present a key: waits when it has been
+ * failing, refuses with 429 while it is blocked.
+ */
+export async function throttleGuessing(
+  deps: { failureGuard: FailureGuard; clock: () => number },
+  ip: string,
+): Promise<void> {
+  const verdict = deps.failureGuard.check(ip, deps.clock());
+  if (verdict.action === 'delay') await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+  if (verdict.action === 'block') {
+    throw new KeywardError('RATE_LIMITED', {
+      message: 'Too many failed attempts from this address. Try again later.',
+      headers: { 'retry-after': String(Math.max(1, Math.ceil((verdict.retryAt - deps.clock()) / 1000))) },
+    });
   }
 }
 

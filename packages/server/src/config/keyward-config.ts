@@ -7,6 +7,8 @@ export interface KeywardConfig {
   dataDir: string;
   storage: StorageConfig;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. */
+  redisPrefix: string;
   keyPrefix: string;
   allowQueryKey: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

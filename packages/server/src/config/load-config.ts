@@ -109,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
     dataDir,
     storage,
     redisUrl,
+    redisPrefix: env.KEYWARD_REDIS_PREFIX || 'keyward:',
     keyPrefix,
     allowQueryKey: parseBoolean('KEYWARD_ALLOW_QUERY_KEY', env.KEYWARD_ALLOW_QUERY_KEY, false),
     logLevel,

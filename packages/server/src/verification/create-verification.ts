@@ -4,7 +4,14 @@
  * Puts the core verifier together with this node's adapters: the cached key lookup, the
  * invalidation bus, the environment registry and the usage batcher.
  */
-import { createVerifier, type SecretHasher, type VerificationSink, type Verifier } from '@keyward/core';
+import {
+  createVerifier,
+  type QuotaLedger,
+  type RateLimiter,
+  type SecretHasher,
+  type VerificationSink,
+  type Verifier,
+} from '@keyward/core';
 import { findVerifiableKey, type Store } from '@keyward/storage';
 import { type CachedKeyLookup, createCachedKeyLookup } from './cached-key-lookup.ts';
 import { loadEnvironmentRegistry, type RefreshableEnvironmentRegistry } from './environment-registry.ts';
@@ -26,6 +33,8 @@ export async function createVerification(deps: {
   bus: InvalidationBus;
   keyPrefix: string;
   clock: () => number;
+  rateLimiter?: RateLimiter;
+  quota?: QuotaLedger;
   /** Also told of every outcome (metrics). */
   observer?: VerificationSink;
   onBackgroundError?: (error: unknown) => void;
@@ -42,6 +51,8 @@ export async function createVerification(deps: {
     hasher: deps.hasher,
     environments,
     clock: deps.clock,
+    rateLimiter: deps.rateLimiter,
+    quota: deps.quota,
     sink: deps.observer
       ? {
           record(event) {

@@ -10,6 +10,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { KEYWARD_SCOPES } from '@keyward/core';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
+import { throttleGuessing } from '../../auth/authenticator.ts';
 import { adminSecurity, errorResponses } from '../../schemas/common.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
 
@@ -35,6 +36,8 @@ export function verifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const principal = principalOf(request);
         const body = request.body;
+        // Guessing is judged per end client (body.ip), never per calling service.
+        if (body.ip) await throttleGuessing(ctx, body.ip);
         const result = await verifier.verify({
           key: body.key,
           scopes: body.scopes,
@@ -44,6 +47,9 @@ export function verifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           cost: body.cost,
           orgId: principal.isOperator ? undefined : principal.orgId,
         });
+        if (body.ip && (result.code === 'NOT_FOUND' || result.code === 'MALFORMED')) {
+          ctx.failureGuard.recordFailure(body.ip, ctx.clock());
+        }
         const key = result.key;
         return {
           valid: result.valid,
