@@ -1,0 +1,208 @@
+/**
+ * Two real Keyward nodes (child processes) on one PostgreSQL database and one Redis, on
+ * loopback, as docs/deployment.md describes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, TEST_PEPPER, type TestDatabase } from '@keyward/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../cli/bin/keyward.js', import.meta.url));
+const REDIS_URL = process.env.KEYWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child: ChildProcess, text: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}": ${seen}`)), timeoutMs);
+    const onData = (data: Buffer) => {
+      seen += data;
+      if (seen.includes(text)) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+  });
+}
+
+interface Node {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startNode(env: NodeJS.ProcessEnv): Promise<Node> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, KEYWARD_PORT: String(port) } });
+  child.stderr?.on('data', () => {});
+  await waitForOutput(child, 'listening');
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopNode(node: Node): Promise<void> {
+  if (node.child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    node.child.once('close', resolve);
+    node.child.kill('SIGTERM');
+  });
+}
+
+async function call(url: string, key: string, path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(url + path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Api-Key ${key}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('postgres + redis: two nodes', () => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  let admin: string;
+  let a: Node;
+  let b: Node;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    if (database.storage.driver !== 'postgres') throw new Error('unreachable');
+    env = {
+      ...process.env,
+      KEYWARD_DATABASE_URL: database.storage.url,
+      KEYWARD_DATA_DIR: database.dataDir,
+      KEYWARD_PEPPER: TEST_PEPPER,
+      KEYWARD_REDIS_URL: REDIS_URL,
+      KEYWARD_REDIS_PREFIX: `kwtest:${randomBytes(4).toString('hex')}:`,
+      KEYWARD_LOG_LEVEL: 'warn',
+    };
+    const boot = spawn(process.execPath, [BIN, 'bootstrap', '--org', 'Acme', '--email', 'ops@acme.test', '--password', 'correct horse battery', '--json'], { env });
+    let out = '';
+    boot.stdout.on('data', (d) => (out += d));
+    await new Promise((resolve) => boot.on('close', resolve));
+    admin = JSON.parse(out).apiKey;
+    [a, b] = await Promise.all([startNode(env), startNode(env)]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a && stopNode(a), b && stopNode(b)]);
+    await database?.drop();
+  });
+
+  it('rejects a key on node B within a second of its revocation on node A', async () => {
+    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'hot', scopes: [] } });
+    const key: string = created.body.key;
+    // Warm node B's cache.
+    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe('VALID');
+    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe('VALID');
+    const revokedAt = performance.now();
+    await call(a.url, admin, `/v1/keys/${created.body.id}`, { method: 'DELETE' });
+    let code = 'VALID';
+    while (code === 'VALID' && performance.now() - revokedAt < 5000) {
+      code = (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code;
+    }
+    const latency = performance.now() - revokedAt;
+    console.log(`revocation reached node B after ${latency.toFixed(1)} ms`);
+    expect(code).toBe('NOT_FOUND');
+    expect(latency).toBeLessThan(1000);
+  });
+
+  it('spends a quota of 100 exactly once across 2 nodes × 50 concurrent clients', async () => {
+    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'quota', scopes: [], quota: { remaining: 100 } } });
+    const key: string = created.body.key;
+    let valid = 0;
+    let exceeded = 0;
+    const client = async (node: Node, calls: number) => {
+      for (let i = 0; i < calls; i++) {
+        const code = (await call(node.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code;
+        if (code === 'VALID') valid++;
+        else if (code === 'USAGE_EXCEEDED') exceeded++;
+      }
+    };
+    await Promise.all(Array.from({ length: 100 }, (_, i) => client(i % 2 === 0 ? a : b, 3)));
+    expect(valid).toBe(100);
+    expect(exceeded).toBe(200);
+  });
+
+  it('holds a rate limit of 10 per second across both nodes', async () => {
+    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'limit', scopes: [], rateLimit: { limit: 10, windowSeconds: 1 } } });
+    const key: string = created.body.key;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => call(i % 2 === 0 ? a.url : b.url, admin, '/v1/verify', { method: 'POST', body: { key } })),
+    );
+    const perWindow = new Map<string, number>();
+    for (const { body } of results) {
+      if (body.code === 'VALID') perWindow.set(body.ratelimit.reset, (perWindow.get(body.ratelimit.reset) ?? 0) + 1);
+    }
+    expect([...perWindow.values()].reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
+    for (const count of perWindow.values()) expect(count).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('postgres + a Redis that goes away', () => {
+  it('fails closed for rate limits, distrusts caches, and recovers when Redis is back', async () => {
+    const database = await createTestDatabase('postgres');
+    if (database.storage.driver !== 'postgres') throw new Error('unreachable');
+    const redisPort = await freePort();
+    const startRedis = () => spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    let redis = startRedis();
+    await waitForOutput(redis, 'Ready to accept connections');
+    const env = {
+      ...process.env,
+      KEYWARD_DATABASE_URL: database.storage.url,
+      KEYWARD_DATA_DIR: database.dataDir,
+      KEYWARD_PEPPER: TEST_PEPPER,
+      KEYWARD_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      KEYWARD_LOG_LEVEL: 'error',
+    };
+    const boot = spawn(process.execPath, [BIN, 'bootstrap', '--org', 'Acme', '--email', 'ops@acme.test', '--password', 'correct horse battery', '--json'], { env });
+    let out = '';
+    boot.stdout.on('data', (d) => (out += d));
+    await new Promise((resolve) => boot.on('close', resolve));
+    const admin: string = JSON.parse(out).apiKey;
+    const [a, b] = await Promise.all([startNode(env), startNode(env)]);
+    try {
+      const limited = (await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'l', scopes: [], rateLimit: { limit: 1000, windowSeconds: 60 } } })).body;
+      const plain = (await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'p', scopes: [] } })).body;
+      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code).toBe('VALID');
+
+      redis.kill('SIGKILL');
+      await new Promise((resolve) => redis.once('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Limits fail closed; keys without limits still verify, from the database.
+      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code).toBe('RATE_LIMITED');
+      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code).toBe('VALID');
+      // A revocation on A while the channel is down still holds on B: its cache is not trusted.
+      await call(a.url, admin, `/v1/keys/${plain.id}`, { method: 'DELETE' });
+      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code).toBe('NOT_FOUND');
+      expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
+
+      redis = startRedis();
+      await waitForOutput(redis, 'Ready to accept connections');
+      let code = '';
+      const deadline = Date.now() + 10_000;
+      while (code !== 'VALID' && Date.now() < deadline) {
+        code = (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code;
+        if (code !== 'VALID') await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(code).toBe('VALID');
+      expect(a.child.exitCode).toBeNull();
+      expect(b.child.exitCode).toBeNull();
+    } finally {
+      await Promise.all([stopNode(a), stopNode(b)]);
+      redis.kill('SIGKILL');
+      await database.drop();
+    }
+  }, 90_000);
+});
