@@ -62,7 +62,10 @@ async function stopNode(node: Node): Promise<void> {
 async function call(url: string, key: string, path: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(url + path, {
     method: init.method ?? 'GET',
-    headers: { authorization: `Api-Key ${key}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Api-Key ${key}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   return { status: response.status, body: (await response.json()) as any };
@@ -87,7 +90,21 @@ describe('postgres + redis: two nodes', () => {
       KEYWARD_REDIS_PREFIX: `kwtest:${randomBytes(4).toString('hex')}:`,
       KEYWARD_LOG_LEVEL: 'warn',
     };
-    const boot = spawn(process.execPath, [BIN, 'bootstrap', '--org', 'Acme', '--email', 'ops@acme.test', '--password', 'correct horse battery', '--json'], { env });
+    const boot = spawn(
+      process.execPath,
+      [
+        BIN,
+        'bootstrap',
+        '--org',
+        'Acme',
+        '--email',
+        'ops@acme.test',
+        '--password',
+        'correct horse battery',
+        '--json',
+      ],
+      { env },
+    );
     let out = '';
     boot.stdout.on('data', (d) => (out += d));
     await new Promise((resolve) => boot.on('close', resolve));
@@ -101,11 +118,18 @@ describe('postgres + redis: two nodes', () => {
   });
 
   it('rejects a key on node B within a second of its revocation on node A', async () => {
-    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'hot', scopes: [] } });
+    const created = await call(a.url, admin, '/v1/keys', {
+      method: 'POST',
+      body: { name: 'hot', scopes: [] },
+    });
     const key: string = created.body.key;
     // Warm node B's cache.
-    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe('VALID');
-    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe('VALID');
+    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe(
+      'VALID',
+    );
+    expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key } })).body.code).toBe(
+      'VALID',
+    );
     const revokedAt = performance.now();
     await call(a.url, admin, `/v1/keys/${created.body.id}`, { method: 'DELETE' });
     let code = 'VALID';
@@ -119,7 +143,10 @@ describe('postgres + redis: two nodes', () => {
   });
 
   it('spends a quota of 100 exactly once across 2 nodes × 50 concurrent clients', async () => {
-    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'quota', scopes: [], quota: { remaining: 100 } } });
+    const created = await call(a.url, admin, '/v1/keys', {
+      method: 'POST',
+      body: { name: 'quota', scopes: [], quota: { remaining: 100 } },
+    });
     const key: string = created.body.key;
     let valid = 0;
     let exceeded = 0;
@@ -136,14 +163,20 @@ describe('postgres + redis: two nodes', () => {
   });
 
   it('holds a rate limit of 10 per second across both nodes', async () => {
-    const created = await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'limit', scopes: [], rateLimit: { limit: 10, windowSeconds: 1 } } });
+    const created = await call(a.url, admin, '/v1/keys', {
+      method: 'POST',
+      body: { name: 'limit', scopes: [], rateLimit: { limit: 10, windowSeconds: 1 } },
+    });
     const key: string = created.body.key;
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => call(i % 2 === 0 ? a.url : b.url, admin, '/v1/verify', { method: 'POST', body: { key } })),
+      Array.from({ length: 60 }, (_, i) =>
+        call(i % 2 === 0 ? a.url : b.url, admin, '/v1/verify', { method: 'POST', body: { key } }),
+      ),
     );
     const perWindow = new Map<string, number>();
     for (const { body } of results) {
-      if (body.code === 'VALID') perWindow.set(body.ratelimit.reset, (perWindow.get(body.ratelimit.reset) ?? 0) + 1);
+      if (body.code === 'VALID')
+        perWindow.set(body.ratelimit.reset, (perWindow.get(body.ratelimit.reset) ?? 0) + 1);
     }
     expect([...perWindow.values()].reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
     for (const count of perWindow.values()) expect(count).toBeLessThanOrEqual(10);
@@ -155,7 +188,17 @@ describe('postgres + a Redis that goes away', () => {
     const database = await createTestDatabase('postgres');
     if (database.storage.driver !== 'postgres') throw new Error('unreachable');
     const redisPort = await freePort();
-    const startRedis = () => spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    const startRedis = () =>
+      spawn('redis-server', [
+        '--port',
+        String(redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ]);
     let redis = startRedis();
     await waitForOutput(redis, 'Ready to accept connections');
     const env = {
@@ -166,26 +209,55 @@ describe('postgres + a Redis that goes away', () => {
       KEYWARD_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       KEYWARD_LOG_LEVEL: 'error',
     };
-    const boot = spawn(process.execPath, [BIN, 'bootstrap', '--org', 'Acme', '--email', 'ops@acme.test', '--password', 'correct horse battery', '--json'], { env });
+    const boot = spawn(
+      process.execPath,
+      [
+        BIN,
+        'bootstrap',
+        '--org',
+        'Acme',
+        '--email',
+        'ops@acme.test',
+        '--password',
+        'correct horse battery',
+        '--json',
+      ],
+      { env },
+    );
     let out = '';
     boot.stdout.on('data', (d) => (out += d));
     await new Promise((resolve) => boot.on('close', resolve));
     const admin: string = JSON.parse(out).apiKey;
     const [a, b] = await Promise.all([startNode(env), startNode(env)]);
     try {
-      const limited = (await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'l', scopes: [], rateLimit: { limit: 1000, windowSeconds: 60 } } })).body;
-      const plain = (await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'p', scopes: [] } })).body;
-      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code).toBe('VALID');
+      const limited = (
+        await call(a.url, admin, '/v1/keys', {
+          method: 'POST',
+          body: { name: 'l', scopes: [], rateLimit: { limit: 1000, windowSeconds: 60 } },
+        })
+      ).body;
+      const plain = (
+        await call(a.url, admin, '/v1/keys', { method: 'POST', body: { name: 'p', scopes: [] } })
+      ).body;
+      expect(
+        (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code,
+      ).toBe('VALID');
 
       redis.kill('SIGKILL');
       await new Promise((resolve) => redis.once('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Limits fail closed; keys without limits still verify, from the database.
-      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code).toBe('RATE_LIMITED');
-      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code).toBe('VALID');
+      expect(
+        (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code,
+      ).toBe('RATE_LIMITED');
+      expect(
+        (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code,
+      ).toBe('VALID');
       // A revocation on A while the channel is down still holds on B: its cache is not trusted.
       await call(a.url, admin, `/v1/keys/${plain.id}`, { method: 'DELETE' });
-      expect((await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code).toBe('NOT_FOUND');
+      expect(
+        (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: plain.key } })).body.code,
+      ).toBe('NOT_FOUND');
       expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
 
       redis = startRedis();
@@ -193,7 +265,8 @@ describe('postgres + a Redis that goes away', () => {
       let code = '';
       const deadline = Date.now() + 10_000;
       while (code !== 'VALID' && Date.now() < deadline) {
-        code = (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code;
+        code = (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body
+          .code;
         if (code !== 'VALID') await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(code).toBe('VALID');

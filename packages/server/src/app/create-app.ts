@@ -43,6 +43,7 @@ import { userRoutes } from '../routes/admin/users.ts';
 import { authRoutes, sessionBody } from '../routes/public/auth.ts';
 import { healthRoutes } from '../routes/public/health.ts';
 import { setupRoutes } from '../routes/public/setup.ts';
+import { eventRoutes } from '../routes/verify/events.ts';
 import { verifyRoutes } from '../routes/verify/verify.ts';
 import { AuditEvent } from '../schemas/audit.schema.ts';
 import { ErrorBody } from '../schemas/common.ts';
@@ -323,6 +324,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   await app.register(operatorRoutes(context));
   await app.register(auditRoutes(context));
   await app.register(verifyRoutes(context));
+  await app.register(eventRoutes(context));
   await app.register(keyRoutes(context));
   await app.register(catalogRoutes(context));
 

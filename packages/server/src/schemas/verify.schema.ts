@@ -17,7 +17,11 @@ const ScopeExpression = Type.Recursive(
 
 export const VerifyBody = Type.Object(
   {
-    key: Type.String({ minLength: 1, maxLength: 512, description: 'The key to check.' }),
+    key: Type.String({
+      minLength: 1,
+      maxLength: 512,
+      description: 'The key to check, or its HTTP Basic form keyId:secret.',
+    }),
     scopes: Type.Optional(ScopeExpression),
     resource: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     environment: Type.Optional(

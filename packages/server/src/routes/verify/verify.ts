@@ -8,11 +8,19 @@
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEYWARD_SCOPES } from '@keyward/core';
+import { KEYWARD_SCOPES, type PresentedKey } from '@keyward/core';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
 import { throttleGuessing } from '../../auth/authenticator.ts';
 import { adminSecurity, errorResponses } from '../../schemas/common.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
+
+const KEY_PAIR = /^(?:key_)?([0-9a-z]{12}):([0-9A-Za-z]{39})$/;
+
+/** The full key, or the HTTP Basic form `keyId:secret` that a middleware may have received. */
+function presentedKey(key: string): PresentedKey {
+  const pair = KEY_PAIR.exec(key);
+  return pair ? { keyId: pair[1] as string, tail: pair[2] as string } : key;
+}
 
 export function verifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const guard = ctx.auth.require([KEYWARD_SCOPES.keysVerify]);
@@ -39,7 +47,7 @@ export function verifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         // Guessing is judged per end client (body.ip), never per calling service.
         if (body.ip) await throttleGuessing(ctx, body.ip);
         const result = await verifier.verify({
-          key: body.key,
+          key: presentedKey(body.key),
           scopes: body.scopes,
           resource: body.resource,
           environment: body.environment,
