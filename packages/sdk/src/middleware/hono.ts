@@ -16,7 +16,9 @@ export function keyward(
   return async (c, next) => {
     // Fetch's Headers joins repeated headers with ", ", which the parser then rejects.
     const rawHeaders: string[] = [];
-    c.req.raw.headers.forEach((value, name) => rawHeaders.push(name, value));
+    c.req.raw.headers.forEach((value, name) => {
+      rawHeaders.push(name, value);
+    });
     const outcome = await verifyRequest(options, { rawHeaders, url: c.req.url, ip: options.clientIp?.(c) });
     if (!outcome.ok) {
       return new Response(JSON.stringify(outcome.refusal.body), {
