@@ -9,6 +9,7 @@ import { isKeywardError } from '@keyward/core';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
+import { registerGateway } from './commands/gateway.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerServe } from './commands/serve.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerUsers(program);
   registerAudit(program);
+  registerGateway(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

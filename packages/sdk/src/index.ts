@@ -6,6 +6,8 @@
  */
 export { type CachedVerifier, type CachedVerifierOptions, createCachedVerifier } from './cached-verifier.ts';
 export { type ClientOptions, createClient, type KeywardClient, type Result } from './client.ts';
+export { createGateway } from './gateway/gateway.ts';
+export { type GatewayConfig, type GatewayRoute, loadGatewayConfig } from './gateway/gateway-config.ts';
 export { type Operation, ROUTES } from './routes.ts';
 export type {
   ApiError,
