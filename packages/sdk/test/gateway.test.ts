@@ -53,7 +53,8 @@ describe('keyward gateway in front of a real upstream', () => {
       [
         'keyward:',
         `  url: ${keywardUrl}`,
-        '  key: ${VERIFY_KEY}',
+        // The gateway expands ${NAME} from its environment.
+        '  key: $' + '{VERIFY_KEY}',
         'routes:',
         '  - match: { method: POST, path: /flows/*/start }',
         '    scopes: [process:start]',
