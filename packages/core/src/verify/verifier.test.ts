@@ -171,6 +171,31 @@ describe('verifier', () => {
     expect((await verifier.verify({ key: k.token })).code).toBe('NOT_FOUND');
   });
 
+  it('still rejects a wrong secret after the right one was verified and remembered', async () => {
+    const k = issue();
+    const { verifier } = setup([k.verifiable]);
+    expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
+    expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
+    const wrong = formatKey({ prefix: 'kw', environment: 'live', keyId: k.keyId, secret: generateSecret() });
+    expect((await verifier.verify({ key: wrong })).code).toBe('NOT_FOUND');
+  });
+
+  it('forgets a remembered secret when its grace period ends', async () => {
+    const k = issue({}, { secretExpiresAt: NOW + 1000 });
+    let now = NOW;
+    const byId = new Map([[k.keyId, k.verifiable]]);
+    const verifier = createVerifier({
+      prefix: 'kw',
+      lookup: { findByKeyId: async (id) => byId.get(id) },
+      hasher,
+      environments: { productionSlug: () => 'live', slugs: () => ['live'] },
+      clock: () => now,
+    });
+    expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
+    now = NOW + 1000;
+    expect((await verifier.verify({ key: k.token })).code).toBe('NOT_FOUND');
+  });
+
   it('finds only keys of the given organization', async () => {
     const k = issue();
     const { verifier } = setup([k.verifiable]);

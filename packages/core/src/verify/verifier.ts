@@ -5,6 +5,7 @@
  * → quota. Expected outcomes are values (`{ valid, code }`), never exceptions. The verifier
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseKey, parseKeyPair } from '../key-format/index.ts';
 import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
@@ -95,14 +96,36 @@ const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: 'NOT_FOUND' 
 export function createVerifier(deps: VerifierDeps): Verifier {
   const { prefix, lookup, hasher, environments, clock } = deps;
 
+  /**
+   * Secrets already proven against the stored HMAC, remembered per loaded key as a SHA-256
+   * (one-shot, a few times cheaper than an HMAC) with their validity. The map is keyed by the
+   * key object itself, so when a change reloads the key, what was remembered goes with it.
+   */
+  const proven = new WeakMap<VerifiableKey, { fast: Buffer; expiresAt: number | null }[]>();
+
   function secretMatches(key: VerifiableKey, secret: string, now: number): boolean {
-    let matched = false;
+    const fast = createHash('sha256').update(secret).digest();
+    const known = proven.get(key);
+    if (known) {
+      let hit = false;
+      for (const entry of known) {
+        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.fast, fast)) hit = true;
+      }
+      if (hit) return true;
+    }
+    let matched: { expiresAt: number | null } | null = null;
     // Check every slot (no early exit) so timing does not tell which slot matched.
     for (const stored of key.secrets) {
       if (stored.expiresAt !== null && stored.expiresAt <= now) continue;
-      if (hasher.matches(secret, stored)) matched = true;
+      if (hasher.matches(secret, stored)) matched = stored;
     }
-    return matched;
+    if (!matched) return false;
+    const entries = known ?? [];
+    // Two slots, and at most a few secrets in their grace period: keep the list short.
+    if (entries.length >= 4) entries.shift();
+    entries.push({ fast, expiresAt: matched.expiresAt });
+    if (!known) proven.set(key, entries);
+    return true;
   }
 
   function identityOf(key: VerifiableKey): KeyIdentity {

@@ -28,6 +28,11 @@ export async function verifyPassword(passwordHash: string | null, password: stri
   }
 }
 
+/** The part of an email before the @, lower-cased ('' without an email). */
+function emailName(email: string | undefined): string {
+  return email?.split('@')[0]?.toLowerCase() ?? '';
+}
+
 /** Refuses weak passwords with a reason. */
 export function assertStrongPassword(password: string, context: { email?: string } = {}): void {
   const reason =
@@ -37,8 +42,7 @@ export function assertStrongPassword(password: string, context: { email?: string
         ? 'at most 256 characters are allowed'
         : new Set(password).size < 5
           ? 'it repeats too few distinct characters'
-          : context.email &&
-              password.toLowerCase().includes(context.email.split('@')[0]?.toLowerCase() ?? '\u0000')
+          : emailName(context.email).length >= 3 && password.toLowerCase().includes(emailName(context.email))
             ? 'it must not contain the email name'
             : /^(password|123456|qwerty)/i.test(password)
               ? 'it is a commonly used password'

@@ -1,0 +1,93 @@
+/**
+ * @module HTTP benchmark helpers
+ *
+ * Servers run as child processes pinned to one core with `taskset` (when available); the load
+ * generator (autocannon) runs in this process, pinned to the other core.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+
+export const HAS_TASKSET = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Pins this process (the load generator) to core 0. */
+export function pinSelf(): void {
+  if (HAS_TASKSET) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+}
+
+export interface Spawned {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node args…` on core 1 and waits for its "listening on URL" line. */
+export async function startPinned(args: string[], env: NodeJS.ProcessEnv): Promise<Spawned> {
+  const command = HAS_TASKSET ? 'taskset' : process.execPath;
+  const argv = HAS_TASKSET ? ['-c', '1', process.execPath, ...args] : args;
+  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000);
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.on('close', () => reject(new Error(`exited: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('close', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Runs autocannon against `url` and returns throughput and latency. */
+export async function load(options: {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    connections: options.connections ?? 50,
+    duration: options.seconds,
+    pipelining: 1,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
