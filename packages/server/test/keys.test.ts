@@ -371,3 +371,32 @@ describe('sqlite: the database alone holds no secret', () => {
     }
   });
 });
+
+describe('sqlite: bodies are validated strictly, query strings are coerced', () => {
+  it('refuses a number where a string is expected instead of converting it', async () => {
+    const world = await createTestWorld({ dialect: 'sqlite' });
+    try {
+      const verify = await world.request({
+        method: 'POST',
+        url: '/v1/verify',
+        key: world.admin.apiKey,
+        body: { key: 1 },
+      });
+      expect(verify.status).toBe(400);
+      expect(verify.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'key' } });
+      const create = await world.request({
+        method: 'POST',
+        url: '/v1/keys',
+        key: world.admin.apiKey,
+        body: { name: 'x', scopes: [], quota: { remaining: '5' } },
+      });
+      expect(create.status).toBe(400);
+      const list = await world.request({ url: '/v1/keys?limit=2', key: world.admin.apiKey });
+      expect(list.status).toBe(200);
+      const badLimit = await world.request({ url: '/v1/keys?limit=many', key: world.admin.apiKey });
+      expect(badLimit.status).toBe(400);
+    } finally {
+      await world.close();
+    }
+  });
+});

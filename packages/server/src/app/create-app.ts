@@ -60,6 +60,7 @@ import { type AppContext, requestContext } from './app-context.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { createValidatorCompiler } from './validators.ts';
 
 /** What {@link createApp} needs. */
 export interface AppDeps {
@@ -197,6 +198,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     });
   });
 
+  app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     const uiIndex = deps.uiDir ? join(deps.uiDir, 'index.html') : null;
