@@ -3,12 +3,12 @@
  * node:http server, in one run on this machine. Prints a table and writes
  * bench/results/latest.json. See docs/benchmarks.md for how to read it.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSecretHasher, createVerifier, type KeyLookup, newId, type VerifiableKey } from '@keyward/core';
+import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyward/core';
 import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
 import { findVerifiableKey, openStore, type Store } from '@keyward/storage';
 import { createTestDatabase, TEST_PEPPER } from '@keyward/test-utils';

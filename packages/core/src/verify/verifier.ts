@@ -109,7 +109,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (known) {
       let hit = false;
       for (const entry of known) {
-        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.fast, fast)) hit = true;
+        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.fast, fast))
+          hit = true;
       }
       if (hit) return true;
     }
