@@ -92,6 +92,20 @@ export interface KeywardApp {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** No legitimate body nests deeper; deeper ones are refused before any handler sees them. */
+const MAX_JSON_DEPTH = 32;
+
+/** Nesting depth of a parsed JSON value, stopping early once past the limit. */
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH || value === null || typeof value !== 'object') return depth;
+  let deepest = depth + 1;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child, depth + 1));
+    if (deepest > MAX_JSON_DEPTH) break;
+  }
+  return deepest;
+}
+
 /**
  * One log line per request, when it completes (Fastify's default adds one on arrival too).
  * Verification and probes are not logged per request: they are counted in metrics, and their
@@ -174,10 +188,15 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    requestTimeout: 30_000,
+    requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 60_000,
     keepAliveTimeout: 72_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Slow clients: headers must arrive within the headers timeout (slow-loris), a whole request
+  // within the request timeout; and a node holds at most maxConnections sockets.
+  app.server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  app.server.maxConnections = config.maxConnections;
 
   app.decorateRequest('principal', null);
   app.decorateRequest('queryKeys', null as unknown as string[]);
@@ -194,6 +213,14 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     jsonParser(request, body as string, (error, value) => {
       if (error) return done(new KeywardError('MALFORMED_JSON', { cause: error }), undefined);
+      if (depthOf(value) > MAX_JSON_DEPTH) {
+        return done(
+          new KeywardError('VALIDATION_FAILED', {
+            message: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+          }),
+          undefined,
+        );
+      }
       done(null, value);
     });
   });

@@ -18,4 +18,10 @@ export interface KeywardConfig {
   trustProxy: boolean | string[];
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Time a client has to send its request headers (slow-loris guard), in ms. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, in ms. */
+  requestTimeoutMs: number;
+  /** Open connections a node accepts at once; more are refused. */
+  maxConnections: number;
 }

@@ -119,5 +119,23 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
       1024,
       16 * 1024 * 1024,
     ]),
+    headersTimeoutMs: parseInteger(
+      'KEYWARD_HEADERS_TIMEOUT_MS',
+      env.KEYWARD_HEADERS_TIMEOUT_MS,
+      10_000,
+      [100, 600_000],
+    ),
+    requestTimeoutMs: parseInteger(
+      'KEYWARD_REQUEST_TIMEOUT_MS',
+      env.KEYWARD_REQUEST_TIMEOUT_MS,
+      30_000,
+      [100, 600_000],
+    ),
+    maxConnections: parseInteger(
+      'KEYWARD_MAX_CONNECTIONS',
+      env.KEYWARD_MAX_CONNECTIONS,
+      10_000,
+      [1, 1_000_000],
+    ),
   });
 }
