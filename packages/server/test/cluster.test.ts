@@ -5,11 +5,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createTestDatabase, TEST_PEPPER, type TestDatabase } from '@keyward/test-utils';
+import {
+  bootstrapWithCli,
+  createTestDatabase,
+  type KeywardProcess,
+  startKeyward,
+  TEST_PEPPER,
+  type TestDatabase,
+} from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../cli/bin/keyward.js', import.meta.url));
 const REDIS_URL = process.env.KEYWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function freePort(): Promise<number> {
@@ -22,6 +27,7 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Waits for `text` on a child's standard output (redis-server's readiness line). */
 function waitForOutput(child: ChildProcess, text: string, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -38,26 +44,7 @@ function waitForOutput(child: ChildProcess, text: string, timeoutMs = 20_000): P
   });
 }
 
-interface Node {
-  url: string;
-  child: ChildProcess;
-}
-
-async function startNode(env: NodeJS.ProcessEnv): Promise<Node> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, KEYWARD_PORT: String(port) } });
-  child.stderr?.on('data', () => {});
-  await waitForOutput(child, 'listening');
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-async function stopNode(node: Node): Promise<void> {
-  if (node.child.exitCode !== null) return;
-  await new Promise((resolve) => {
-    node.child.once('close', resolve);
-    node.child.kill('SIGTERM');
-  });
-}
+type Node = KeywardProcess;
 
 async function call(url: string, key: string, path: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(url + path, {
@@ -90,30 +77,12 @@ describe('postgres + redis: two nodes', () => {
       KEYWARD_REDIS_PREFIX: `kwtest:${randomBytes(4).toString('hex')}:`,
       KEYWARD_LOG_LEVEL: 'warn',
     };
-    const boot = spawn(
-      process.execPath,
-      [
-        BIN,
-        'bootstrap',
-        '--org',
-        'Acme',
-        '--email',
-        'ops@acme.test',
-        '--password',
-        'correct horse battery',
-        '--json',
-      ],
-      { env },
-    );
-    let out = '';
-    boot.stdout.on('data', (d) => (out += d));
-    await new Promise((resolve) => boot.on('close', resolve));
-    admin = JSON.parse(out).apiKey;
-    [a, b] = await Promise.all([startNode(env), startNode(env)]);
+    admin = (await bootstrapWithCli(env)).apiKey;
+    [a, b] = await Promise.all([startKeyward(env), startKeyward(env)]);
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([a && stopNode(a), b && stopNode(b)]);
+    await Promise.all([a?.stop(), b?.stop()]);
     await database?.drop();
   });
 
@@ -209,26 +178,8 @@ describe('postgres + a Redis that goes away', () => {
       KEYWARD_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       KEYWARD_LOG_LEVEL: 'error',
     };
-    const boot = spawn(
-      process.execPath,
-      [
-        BIN,
-        'bootstrap',
-        '--org',
-        'Acme',
-        '--email',
-        'ops@acme.test',
-        '--password',
-        'correct horse battery',
-        '--json',
-      ],
-      { env },
-    );
-    let out = '';
-    boot.stdout.on('data', (d) => (out += d));
-    await new Promise((resolve) => boot.on('close', resolve));
-    const admin: string = JSON.parse(out).apiKey;
-    const [a, b] = await Promise.all([startNode(env), startNode(env)]);
+    const admin = (await bootstrapWithCli(env)).apiKey;
+    const [a, b] = await Promise.all([startKeyward(env), startKeyward(env)]);
     try {
       const limited = (
         await call(a.url, admin, '/v1/keys', {
@@ -273,7 +224,7 @@ describe('postgres + a Redis that goes away', () => {
       expect(a.child.exitCode).toBeNull();
       expect(b.child.exitCode).toBeNull();
     } finally {
-      await Promise.all([stopNode(a), stopNode(b)]);
+      await Promise.all([a.stop(), b.stop()]);
       redis.kill('SIGKILL');
       await database.drop();
     }

@@ -2,25 +2,14 @@
  * Crash safety: create and revoke keys under concurrent load, SIGKILL the server mid-run,
  * restart it, and check that every acknowledged change survived with its audit event.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { createTestDatabase, TEST_PEPPER, testDialects } from '@keyward/test-utils';
+import {
+  bootstrapWithCli,
+  createTestDatabase,
+  startKeyward,
+  TEST_PEPPER,
+  testDialects,
+} from '@keyward/test-utils';
 import { describe, expect, it } from 'vitest';
-
-const BIN = fileURLToPath(new URL('../../cli/bin/keyward.js', import.meta.url));
-
-function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, KEYWARD_PORT: '0' } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.on('close', () => reject(new Error(out)));
-  });
-}
 
 describe.each(testDialects())('%s: crash safety', (dialect) => {
   it('keeps every acknowledged creation, revocation and audit event across a SIGKILL', async () => {
@@ -34,28 +23,8 @@ describe.each(testDialects())('%s: crash safety', (dialect) => {
       KEYWARD_LOG_LEVEL: 'error',
     };
     try {
-      const boot = await new Promise<string>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [
-            BIN,
-            'bootstrap',
-            '--org',
-            'Acme',
-            '--email',
-            'ops@acme.test',
-            '--password',
-            'correct horse battery',
-            '--json',
-          ],
-          { env },
-        );
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.on('close', () => resolve(out));
-      });
-      const admin: string = JSON.parse(boot).apiKey;
-      const first = await start(env);
+      const { apiKey: admin } = await bootstrapWithCli(env);
+      const first = await startKeyward(env);
       const call = (url: string, path: string, method = 'GET', body?: unknown) =>
         fetch(url + path, {
           method,
@@ -92,16 +61,15 @@ describe.each(testDialects())('%s: crash safety', (dialect) => {
           }
         }
       };
-      const exited = new Promise((resolve) => first.child.once('close', resolve));
       const workers = Array.from({ length: 8 }, (_, n) => worker(n));
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      first.child.kill('SIGKILL');
+      const killed = first.stop('SIGKILL');
       stop = true;
       await Promise.all(workers);
-      await exited;
+      await killed;
       expect(created.length).toBeGreaterThan(10);
 
-      const second = await start(env);
+      const second = await startKeyward(env);
       try {
         for (const { id, key } of created) {
           const verify = (await (await call(second.url, '/v1/verify', 'POST', { key })).json()) as {
@@ -117,9 +85,7 @@ describe.each(testDialects())('%s: crash safety', (dialect) => {
           if (revoked.has(id)) expect(actions, id).toContain('key.revoke');
         }
       } finally {
-        const stopped = new Promise((resolve) => second.child.once('close', resolve));
-        second.child.kill('SIGTERM');
-        await stopped;
+        await second.stop();
       }
     } finally {
       await database.drop();

@@ -1,4 +1,6 @@
 /** @module @keyward/test-utils — the integration test harness (private). */
+
+export { bootstrapWithCli, KEYWARD_BIN, type KeywardProcess, runKeyward, startKeyward } from './processes.ts';
 export {
   createTestDatabase,
   TEST_PG_URL,
