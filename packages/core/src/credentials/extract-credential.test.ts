@@ -143,7 +143,7 @@ describe('credential extraction', () => {
           if (credential.kind === 'key') expect(credential.token).toMatch(/^[\x21-\x7e]{1,1024}$/);
         },
       ),
-      { numRuns: 50_000 },
+      { numRuns: 150_000 },
     );
   });
 });
