@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyward/core';
 import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
-import { findVerifiableKey, openStore, type Store } from '@keyward/storage';
+import { openStore, type Store } from '@keyward/storage';
 import { createTestDatabase, TEST_PEPPER } from '@keyward/test-utils';
 import { HAS_TASKSET, load, pinSelf, startPinned } from './http-bench.ts';
 
@@ -118,7 +118,7 @@ function median(values: number[]): number {
 
 /** Median µs of a cold lookup + verify (no cache) over `keys`. */
 async function coldVerify(store: Store, tokens: string[]): Promise<number> {
-  const lookup: KeyLookup = { findByKeyId: (id) => findVerifiableKey(store.db, `key_${id}`, Date.now()) };
+  const lookup: KeyLookup = { findByKeyId: (id) => store.loadVerifiableKey(`key_${id}`, Date.now()) };
   const verifier = createVerifier({
     prefix: 'kw',
     lookup,

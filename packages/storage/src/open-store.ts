@@ -4,11 +4,14 @@
  * Opens the database for either dialect and runs migrations. This is the only place that
  * branches on the dialect; everything above it speaks Kysely.
  */
+import type { VerifiableKey } from '@keyward/core';
 import { Kysely, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from './database.ts';
 import { createPostgresDialect, postgresCapabilities } from './dialects/postgres.ts';
 import { createSqliteDialect, sqliteCapabilities } from './dialects/sqlite.ts';
+import { createSqliteKeyLoader } from './dialects/sqlite-key-loader.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { findVerifiableKey } from './repositories/verifiable-key.repository.ts';
 import type { DialectCapabilities, StorageConfig } from './storage-config.ts';
 
 /** An open database. */
@@ -17,6 +20,8 @@ export interface Store {
   capabilities: DialectCapabilities;
   /** Applies pending migrations and reports each. */
   migrate(): Promise<MigrationResultSet>;
+  /** The verification lookup of one key by id, in the fastest form the dialect allows. */
+  loadVerifiableKey(id: string, now: number): Promise<VerifiableKey | undefined>;
   /** Connection pool usage (PostgreSQL); null for SQLite's single connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
   /** True when the database answers a trivial query. */
@@ -32,17 +37,20 @@ export interface Store {
  * await store.migrate();
  */
 export function openStore(config: StorageConfig): Store {
-  const { dialect, capabilities, pool } = (() => {
+  const { dialect, capabilities, pool, sqliteLoader } = (() => {
     switch (config.driver) {
-      case 'sqlite':
+      case 'sqlite': {
+        const { dialect, database } = createSqliteDialect(config.path);
         return {
-          dialect: createSqliteDialect(config.path).dialect,
+          dialect,
           capabilities: sqliteCapabilities,
           pool: null,
+          sqliteLoader: createSqliteKeyLoader(database),
         };
+      }
       case 'postgres': {
         const { dialect, pool } = createPostgresDialect(config.url, config.poolSize);
-        return { dialect, capabilities: postgresCapabilities, pool };
+        return { dialect, capabilities: postgresCapabilities, pool, sqliteLoader: null };
       }
     }
   })();
@@ -58,6 +66,9 @@ export function openStore(config: StorageConfig): Store {
         migrationTableName: 'keyward_migrations',
         migrationLockTableName: 'keyward_migrations_lock',
       }).migrateToLatest();
+    },
+    async loadVerifiableKey(id, now) {
+      return sqliteLoader ? sqliteLoader(id, now) : findVerifiableKey(db, id, now);
     },
     poolStats() {
       return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };

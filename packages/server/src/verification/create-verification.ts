@@ -12,7 +12,7 @@ import {
   type VerificationSink,
   type Verifier,
 } from '@keyward/core';
-import { findVerifiableKey, type Store } from '@keyward/storage';
+import type { Store } from '@keyward/storage';
 import { type CachedKeyLookup, createCachedKeyLookup } from './cached-key-lookup.ts';
 import { loadEnvironmentRegistry, type RefreshableEnvironmentRegistry } from './environment-registry.ts';
 import type { InvalidationBus } from './invalidation-bus.ts';
@@ -42,7 +42,7 @@ export async function createVerification(deps: {
   const environments = await loadEnvironmentRegistry(deps.store);
   const lookup = createCachedKeyLookup({
     bus: deps.bus,
-    load: (keyId) => findVerifiableKey(deps.store.db, `key_${keyId}`, deps.clock()),
+    load: (keyId) => deps.store.loadVerifiableKey(`key_${keyId}`, deps.clock()),
   });
   const usage = createUsageBatcher({ store: deps.store, onError: deps.onBackgroundError });
   const verifier = createVerifier({
