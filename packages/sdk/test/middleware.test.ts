@@ -116,7 +116,8 @@ describe('sdk middleware in real apps', () => {
       const none = await get({});
       expect(none.status).toBe(401);
       expect(((await none.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
-      const bad = await get({ authorization: `Bearer ${good.slice(0, -1)}x` });
+      const typo = `${good.slice(0, -1)}${good.endsWith('x') ? 'y' : 'x'}`;
+      const bad = await get({ authorization: `Bearer ${typo}` });
       expect(bad.status).toBe(401);
       expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('MALFORMED_CREDENTIAL');
       const forbidden = await get({ authorization: `Bearer ${wrongScope}` });

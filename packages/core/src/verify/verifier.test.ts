@@ -160,9 +160,9 @@ describe('verifier', () => {
     expect((await verifier.verify({ key: { keyId: k.keyId, tail }, environment: 'test' })).code).toBe(
       'VALID',
     );
-    expect((await verifier.verify({ key: { keyId: k.keyId, tail: `${tail.slice(0, -1)}0` } })).code).toBe(
-      'MALFORMED',
-    );
+    // The last checksum character changed (to one it cannot already be).
+    const typo = `${tail.slice(0, -1)}${tail.endsWith('0') ? '1' : '0'}`;
+    expect((await verifier.verify({ key: { keyId: k.keyId, tail: typo } })).code).toBe('MALFORMED');
   });
 
   it('stops accepting a secret once its grace period has passed', async () => {
