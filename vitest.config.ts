@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
           environment: 'node',
+          // Property tests run a hundred thousand cases or more; a busy shared CPU can take
+          // several times the 5 s default over them.
+          testTimeout: 60_000,
           sequence: { groupOrder: 0 },
         },
       },

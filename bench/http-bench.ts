@@ -5,6 +5,7 @@
  * generator (autocannon) runs in this process, pinned to the other core.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { waitForListening } from '@keyward/test-utils';
 import autocannon from 'autocannon';
 
 export const HAS_TASKSET = (() => {
@@ -32,19 +33,7 @@ export async function startPinned(args: string[], env: NodeJS.ProcessEnv): Promi
   const command = HAS_TASKSET ? 'taskset' : process.execPath;
   const argv = HAS_TASKSET ? ['-c', '1', process.execPath, ...args] : args;
   const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 30_000);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    child.on('close', () => reject(new Error(`exited: ${out}`)));
-  });
+  const url = await waitForListening(child);
   return {
     url,
     child,

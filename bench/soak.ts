@@ -2,25 +2,18 @@
  * `npm run soak [-- --minutes 10]`: ten minutes of mixed traffic against a fresh server on SQLite,
  * reporting unexpected answers, memory over time and lost audit events. Not part of CI.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapWithCli, startKeyward, TEST_PEPPER } from '@keyward/test-utils';
+import { bootstrapWithCli, rssOf, sqliteProcessEnv, startKeyward } from '@keyward/test-utils';
 import { runMixedLoad } from './mixed-load.ts';
 
 const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1]) || 10;
 const dataDir = mkdtempSync(join(tmpdir(), 'keyward-soak-'));
-const env = {
-  ...process.env,
-  KEYWARD_DATA_DIR: dataDir,
-  KEYWARD_DATABASE_URL: '',
-  KEYWARD_PEPPER: TEST_PEPPER,
-  KEYWARD_LOG_LEVEL: 'warn',
-};
+const env = sqliteProcessEnv(dataDir);
 const { apiKey } = await bootstrapWithCli(env);
 const server = await startKeyward(env);
-const rss = () =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rss = () => rssOf(server.child.pid ?? 0) / 1024 / 1024;
 const samples: number[] = [];
 const sampler = setInterval(() => samples.push(rss()), 10_000);
 const result = await runMixedLoad({

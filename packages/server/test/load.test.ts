@@ -2,10 +2,16 @@
  * Thirty seconds of full-speed mixed traffic in CI (the ten-minute soak is `npm run soak`):
  * no answer outside the expected codes, memory within a bound, no lost audit event.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapWithCli, type KeywardProcess, startKeyward, TEST_PEPPER } from '@keyward/test-utils';
+import {
+  bootstrapWithCli,
+  type KeywardProcess,
+  rssOf,
+  sqliteProcessEnv,
+  startKeyward,
+} from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMixedLoad } from '../../../bench/mixed-load.ts';
 
@@ -15,13 +21,7 @@ describe('sqlite: mixed load', () => {
   let admin: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'keyward-load-'));
-    const env = {
-      ...process.env,
-      KEYWARD_DATA_DIR: dataDir,
-      KEYWARD_DATABASE_URL: '',
-      KEYWARD_PEPPER: TEST_PEPPER,
-      KEYWARD_LOG_LEVEL: 'warn',
-    };
+    const env = sqliteProcessEnv(dataDir);
     admin = (await bootstrapWithCli(env)).apiKey;
     server = await startKeyward(env);
   }, 60_000);
@@ -31,9 +31,7 @@ describe('sqlite: mixed load', () => {
   });
 
   it('serves 30 s of verifies, creates, revokes, logins and bad requests with nothing unexpected and nothing lost', async () => {
-    const rss = () =>
-      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1] ?? 0) *
-      1024;
+    const rss = () => rssOf(server.child.pid ?? 0);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rss()), 2000);
     const result = await runMixedLoad({

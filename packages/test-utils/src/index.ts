@@ -1,6 +1,16 @@
 /** @module @keyward/test-utils — the integration test harness (private). */
 
-export { bootstrapWithCli, KEYWARD_BIN, type KeywardProcess, runKeyward, startKeyward } from './processes.ts';
+export {
+  bootstrapWithCli,
+  KEYWARD_BIN,
+  type KeywardProcess,
+  rssOf,
+  runKeyward,
+  sqliteProcessEnv,
+  startKeyward,
+  TEST_PEPPER,
+  waitForListening,
+} from './processes.ts';
 export {
   createTestDatabase,
   TEST_PG_URL,
@@ -10,7 +20,6 @@ export {
 } from './test-databases.ts';
 export {
   createTestWorld,
-  TEST_PEPPER,
   type TestResponse,
   type TestWorld,
   type TestWorldOptions,

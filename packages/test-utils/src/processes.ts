@@ -5,7 +5,55 @@
  * `keyward` bin under Node, with the environment they are given.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/** A fixed pepper for tests (32 bytes, base64), as `KEYWARD_PEPPER` reads it. */
+export const TEST_PEPPER = `1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+/**
+ * The environment of a `keyward` process with its own SQLite database in `dataDir`, the test
+ * pepper and warnings-only logs; `extra` adds or overrides variables.
+ */
+export function sqliteProcessEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KEYWARD_DATA_DIR: dataDir,
+    KEYWARD_DATABASE_URL: '',
+    KEYWARD_PEPPER: TEST_PEPPER,
+    KEYWARD_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+/**
+ * Waits for a server process to print its "listening on URL" line and returns the URL; fails
+ * when the process exits first or `timeoutMs` passes.
+ */
+export function waitForListening(child: ChildProcess, timeoutMs = 30_000): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), timeoutMs);
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.once('close', () => {
+      clearTimeout(timer);
+      reject(new Error(`server exited: ${out}`));
+    });
+  });
+}
+
+/** Resident memory of process `pid`, in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
 
 /** The `keyward` command of this repository. */
 export const KEYWARD_BIN = fileURLToPath(new URL('../../cli/bin/keyward.js', import.meta.url));
@@ -58,19 +106,7 @@ export async function startKeyward(env: NodeJS.ProcessEnv, timeoutMs = 30_000): 
   const child = spawn(process.execPath, [KEYWARD_BIN, 'serve'], { env: { KEYWARD_PORT: '0', ...env } });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.stderr?.resume();
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`keyward serve did not start: ${out}`)), timeoutMs);
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    });
-    void exited.then(() => reject(new Error(`keyward serve exited: ${out}`)));
-  });
+  const url = await waitForListening(child, timeoutMs);
   return {
     url,
     child,

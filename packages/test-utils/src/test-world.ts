@@ -17,10 +17,8 @@ import {
   loadConfig,
 } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
+import { TEST_PEPPER } from './processes.ts';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './test-databases.ts';
-
-/** A fixed pepper for tests (32 bytes, base64). */
-export const TEST_PEPPER = `1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** Options of {@link createTestWorld}. */
 export interface TestWorldOptions {
@@ -47,6 +45,7 @@ export interface TestWorld {
   store: Store;
   app: KeywardApp['app'];
   context: KeywardApp['context'];
+  verifyFastPath: KeywardApp['verifyFastPath'];
   database: TestDatabase;
   /** The bootstrapped first org, owner and admin key (absent with `empty`). */
   admin: BootstrapResult;
@@ -133,6 +132,9 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     },
     get context() {
       return built.context;
+    },
+    get verifyFastPath() {
+      return built.verifyFastPath;
     },
     database,
     admin,
