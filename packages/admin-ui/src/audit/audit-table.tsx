@@ -76,11 +76,11 @@ export function AuditTable({ events, caption, showTarget = true, onActor }: Audi
                   <TimeText iso={event.at} />
                 </td>
                 <td data-label="Actor">
-                  {onActor ? (
+                  {onActor && event.actor.id !== null ? (
                     <button
                       type="button"
                       className="button button--link"
-                      onClick={() => onActor(event.actor.id)}
+                      onClick={() => onActor(event.actor.id ?? '')}
                       title={`Show only events by ${event.actor.name}`}
                     >
                       {event.actor.name || event.actor.id}

@@ -1,9 +1,13 @@
 /**
  * @module API types
  *
- * The shapes of Keyward's HTTP API as the admin UI reads them (see `/openapi.json`). Only
- * what the UI uses is declared; unknown fields are ignored.
+ * The shapes of Keyward's HTTP API as the admin UI reads them. The resources the SDK also
+ * speaks (keys, users, audit events, pages) come from the SDK's types, which a test checks
+ * against `/openapi.json`; what only the UI reads is declared here.
  */
+import type { IssuedKey, Key, User } from '@keyward/sdk/types';
+
+export type { Actor, AuditEvent, Key, Page, User } from '@keyward/sdk/types';
 
 /** An organization (tenant). */
 export interface Org {
@@ -12,21 +16,7 @@ export interface Org {
 }
 
 /** Role of a user inside its organization. */
-export type Role = 'owner' | 'admin' | 'member';
-
-/** A person or a service (automation) account. */
-export interface User {
-  id: string;
-  orgId: string;
-  email: string;
-  name: string;
-  kind: 'person' | 'service';
-  role: Role;
-  isOperator: boolean;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Role = User['role'];
 
 /** The signed-in user, as returned by login, setup and `GET /v1/auth/me`. */
 export interface SessionInfo {
@@ -34,13 +24,6 @@ export interface SessionInfo {
   org: Org;
   scopes: string[];
   csrfToken: string;
-}
-
-/** Who did something: a user, a key or the system. */
-export interface Actor {
-  type: 'user' | 'key' | 'system';
-  id: string;
-  name: string;
 }
 
 /** A deployment environment such as `live` or `test`. */
@@ -68,58 +51,13 @@ export interface Resource {
 }
 
 /** What a key's status can be; `owner_disabled` means its owner user is disabled. */
-export type KeyStatus = 'active' | 'disabled' | 'expired' | 'revoked' | 'owner_disabled';
+export type KeyStatus = Key['status'];
 
 /** A rate limit: at most `limit` verifications per window. */
-export interface RateLimit {
-  limit: number;
-  windowSeconds: number;
-}
-
-/** A usage quota, optionally refilled on an interval. */
-export interface Quota {
-  remaining: number;
-  refill: { amount: number; intervalSeconds: number } | null;
-}
-
-/** One of a key's two secret slots; only a short hint of the secret is ever shown. */
-export interface KeySecret {
-  slot: 'primary' | 'secondary';
-  hint: string;
-  createdAt: string;
-  expiresAt: string | null;
-}
-
-/** An API key, without its secret. */
-export interface Key {
-  id: string;
-  name: string;
-  orgId: string;
-  ownerId: string | null;
-  owner: { id: string; email: string; name: string } | null;
-  createdBy: Actor;
-  environment: string;
-  scopes: string[];
-  resources: string[] | null;
-  enabled: boolean;
-  status: KeyStatus;
-  expiresAt: string | null;
-  metadata: Record<string, unknown>;
-  rateLimit: RateLimit | null;
-  quota: Quota | null;
-  ipAllowlist: string[] | null;
-  secrets: KeySecret[];
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type RateLimit = NonNullable<Key['rateLimit']>;
 
 /** A key just created or regenerated: the only time its full value is available. */
-export interface KeyWithSecret extends Key {
-  key: string;
-  slot?: 'primary' | 'secondary';
-}
+export type KeyWithSecret = IssuedKey & { slot?: 'primary' | 'secondary' };
 
 /** Fields of `POST /v1/keys`. */
 export interface CreateKeyInput {
@@ -173,22 +111,6 @@ export interface UpdateUserInput {
   password?: string;
 }
 
-/** One entry of the audit trail. */
-export interface AuditEvent {
-  id: string;
-  orgId: string;
-  at: string;
-  actor: Actor;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-}
-
 /** Filters of `GET /v1/audit`. */
 export interface AuditFilters {
   from?: string;
@@ -196,12 +118,6 @@ export interface AuditFilters {
   actor?: string;
   action?: string;
   target?: string;
-}
-
-/** A page of a cursor-paginated list. */
-export interface Page<TItem> {
-  items: TItem[];
-  nextCursor: string | null;
 }
 
 /** Answer of `POST /v1/verify`. */
