@@ -8,10 +8,10 @@ import type { VerifiableKey } from '@keyward/core';
 import { Kysely, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from './database.ts';
 import { createPostgresDialect, postgresCapabilities } from './dialects/postgres.ts';
+import { createPostgresKeyLoader } from './dialects/postgres-key-loader.ts';
 import { createSqliteDialect, sqliteCapabilities } from './dialects/sqlite.ts';
 import { createSqliteKeyLoader } from './dialects/sqlite-key-loader.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { findVerifiableKey } from './repositories/verifiable-key.repository.ts';
 import type { DialectCapabilities, StorageConfig } from './storage-config.ts';
 
 /** An open database. */
@@ -37,7 +37,7 @@ export interface Store {
  * await store.migrate();
  */
 export function openStore(config: StorageConfig): Store {
-  const { dialect, capabilities, pool, sqliteLoader } = (() => {
+  const { dialect, capabilities, pool, loadKey } = (() => {
     switch (config.driver) {
       case 'sqlite': {
         const { dialect, database } = createSqliteDialect(config.path);
@@ -45,12 +45,12 @@ export function openStore(config: StorageConfig): Store {
           dialect,
           capabilities: sqliteCapabilities,
           pool: null,
-          sqliteLoader: createSqliteKeyLoader(database),
+          loadKey: createSqliteKeyLoader(database),
         };
       }
       case 'postgres': {
         const { dialect, pool } = createPostgresDialect(config.url, config.poolSize);
-        return { dialect, capabilities: postgresCapabilities, pool, sqliteLoader: null };
+        return { dialect, capabilities: postgresCapabilities, pool, loadKey: createPostgresKeyLoader(pool) };
       }
     }
   })();
@@ -68,7 +68,7 @@ export function openStore(config: StorageConfig): Store {
       }).migrateToLatest();
     },
     async loadVerifiableKey(id, now) {
-      return sqliteLoader ? sqliteLoader(id, now) : findVerifiableKey(db, id, now);
+      return loadKey(id, now);
     },
     poolStats() {
       return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };

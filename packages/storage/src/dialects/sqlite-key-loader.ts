@@ -2,7 +2,9 @@
  * The verification lookup on SQLite as two prepared statements. A cache miss is the one read
  * on the verify path, and preparing the statements once (instead of building and compiling
  * the query through Kysely on every call) takes most of its cost away. The statements mirror
- * `findVerifiableKey` in `repositories/verifiable-key.repository.ts`.
+ * `findVerifiableKey` in `repositories/verifiable-key.repository.ts`. Two statements, not the
+ * one joined query PostgreSQL uses: without a round trip to save, the join measured slower here
+ * (~115 µs against ~82 µs per cold verification in the same run).
  */
 
 import type { VerifiableKey } from '@keyward/core';

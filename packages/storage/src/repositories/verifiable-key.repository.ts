@@ -23,36 +23,91 @@ export function verifiableKeyFromRows(
   return toVerifiableKey(keyRowToKey(keyRow), secrets.map(secretRowToSecret), owner);
 }
 
+/** A row of the one-query lookup: the key row, and one live secret or nulls. */
+export type JoinedVerifiableKeyRow = VerifiableKeyRow & {
+  secret_id: string | null;
+  secret_slot: string | null;
+  secret_digest: string | null;
+  secret_pepper_version: number | null;
+  secret_hint: string | null;
+  secret_created_at: number | null;
+  secret_expires_at: number | null;
+};
+
+/** Builds the verification view from the rows of the one-query lookup (one per live secret). */
+export function verifiableKeyFromJoinedRows(
+  id: string,
+  rows: readonly JoinedVerifiableKeyRow[],
+): VerifiableKey | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const {
+    secret_id: _id,
+    secret_slot: _slot,
+    secret_digest: _digest,
+    secret_pepper_version: _pepperVersion,
+    secret_hint: _hint,
+    secret_created_at: _createdAt,
+    secret_expires_at: _expiresAt,
+    ...keyRow
+  } = first;
+  const secrets: Selectable<KeySecretTable>[] = [];
+  for (const row of rows) {
+    if (row.secret_id === null) continue;
+    secrets.push({
+      id: row.secret_id,
+      key_id: id,
+      slot: row.secret_slot as string,
+      digest: row.secret_digest as string,
+      pepper_version: row.secret_pepper_version as number,
+      hint: row.secret_hint as string,
+      created_at: row.secret_created_at as number,
+      expires_at: row.secret_expires_at,
+    });
+  }
+  return verifiableKeyFromRows(keyRow, secrets);
+}
+
 /**
  * Loads what verification needs for one key: the key, its live secrets and whether its owner
- * is enabled. A deleted owner's keys are revoked when the owner is deleted, so only the
- * enabled flag matters here. Used on a cache miss; always reads the primary database. (SQLite
- * uses the prepared-statement twin in `dialects/sqlite-key-loader.ts`.)
+ * is enabled, in one query (one round trip: on PostgreSQL that is most of a cold
+ * verification's time). A deleted owner's keys are revoked when the owner is deleted, so only
+ * the enabled flag matters here. Used on a cache miss; always reads the primary database.
+ * The stores use prepared-statement twins of this query (`dialects/sqlite-key-loader.ts`,
+ * `dialects/postgres-key-loader.ts`); it stays the portable reference they are tested against.
  */
 export async function findVerifiableKey(
   db: Kysely<Database>,
   id: string,
   now: number,
 ): Promise<VerifiableKey | undefined> {
-  const row = await db
+  // One row per live secret (or one row with null secret columns when there is none).
+  const rows = await db
     .selectFrom('api_keys')
     .leftJoin('users', 'users.id', 'api_keys.owner_id')
+    .leftJoin('key_secrets', (join) =>
+      join
+        .onRef('key_secrets.key_id', '=', 'api_keys.id')
+        .on((eb) =>
+          eb.or([eb('key_secrets.expires_at', 'is', null), eb('key_secrets.expires_at', '>', now)]),
+        ),
+    )
     .selectAll('api_keys')
     .select([
       'users.enabled as owner_enabled',
       'users.role as owner_role',
       'users.is_operator as owner_is_operator',
+      'key_secrets.id as secret_id',
+      'key_secrets.slot as secret_slot',
+      'key_secrets.digest as secret_digest',
+      'key_secrets.pepper_version as secret_pepper_version',
+      'key_secrets.hint as secret_hint',
+      'key_secrets.created_at as secret_created_at',
+      'key_secrets.expires_at as secret_expires_at',
     ])
     .where('api_keys.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const secrets = await db
-    .selectFrom('key_secrets')
-    .selectAll()
-    .where('key_id', '=', id)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .orderBy('slot')
-    .orderBy('created_at')
+    .orderBy('key_secrets.slot')
+    .orderBy('key_secrets.created_at')
     .execute();
-  return verifiableKeyFromRows(row, secrets);
+  return verifiableKeyFromJoinedRows(id, rows);
 }
