@@ -126,4 +126,23 @@ describe('sqlite: hardening over real sockets', () => {
       }
     }
   });
+
+  it('cuts off a client that trickles its headers once the headers timeout (1 s here) has passed', async () => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    const started = performance.now();
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
+    try {
+      await new Promise((resolve) => socket.once('close', resolve));
+    } finally {
+      clearInterval(drip);
+    }
+    const heldFor = performance.now() - started;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(heldFor).toBeGreaterThan(900);
+    expect(heldFor).toBeLessThan(2500);
+  });
 });

@@ -101,21 +101,33 @@ export function formatKey(parts: ParsedKey): string {
 export function parseKey(token: string, expectedPrefix?: string): ParseKeyResult {
   // Longest legal key is 16 + 32 + 12 + 39 + 3 separators; anything longer is not a key.
   if (token.length > 110) return { ok: false, problem: 'shape' };
-  const parts = token.split('_');
-  if (parts.length !== 4) return { ok: false, problem: 'shape' };
-  const [prefix, environment, keyId, tail] = parts as [string, string, string, string];
-  if (!KEY_FORMAT.prefixPattern.test(prefix) || (expectedPrefix !== undefined && prefix !== expectedPrefix)) {
-    return { ok: false, problem: 'prefix' };
+  // Well-formed keys (nearly all) match in one pass; anything else is told apart below.
+  const match = WELL_FORMED.exec(token);
+  if (!match || (expectedPrefix !== undefined && match[1] !== expectedPrefix)) {
+    return { ok: false, problem: problemOf(token, expectedPrefix) };
   }
-  if (!KEY_FORMAT.environmentPattern.test(environment)) return { ok: false, problem: 'environment' };
-  if (!KEY_FORMAT.keyIdPattern.test(keyId)) return { ok: false, problem: 'key-id' };
-  if (!KEY_FORMAT.tailPattern.test(tail)) return { ok: false, problem: 'secret' };
-  const secret = tail.slice(0, KEY_FORMAT.secretLength);
-  const checksum = tail.slice(KEY_FORMAT.secretLength);
-  if (checksumOf(`${prefix}_${environment}_${keyId}_${secret}`) !== checksum) {
+  const [, prefix, environment, keyId, tail] = match as unknown as [string, string, string, string, string];
+  // Every part has been checked, so the checksummed body is the token minus its checksum.
+  const bodyLength = token.length - KEY_FORMAT.checksumLength;
+  if (checksumOf(token.slice(0, bodyLength)) !== token.slice(bodyLength)) {
     return { ok: false, problem: 'checksum' };
   }
-  return { ok: true, key: { prefix, environment, keyId, secret } };
+  return { ok: true, key: { prefix, environment, keyId, secret: tail.slice(0, KEY_FORMAT.secretLength) } };
+}
+
+const WELL_FORMED = /^([a-z][a-z0-9]{0,15})_([a-z][a-z0-9-]{0,31})_([0-9a-z]{12})_([0-9A-Za-z]{39})$/;
+
+/** Which part of a token that is not well formed is wrong, checked part by part in order. */
+function problemOf(token: string, expectedPrefix: string | undefined): KeyFormatProblem {
+  const parts = token.split('_');
+  if (parts.length !== 4) return 'shape';
+  const [prefix, environment, keyId] = parts as [string, string, string, string];
+  if (!KEY_FORMAT.prefixPattern.test(prefix) || (expectedPrefix !== undefined && prefix !== expectedPrefix)) {
+    return 'prefix';
+  }
+  if (!KEY_FORMAT.environmentPattern.test(environment)) return 'environment';
+  if (!KEY_FORMAT.keyIdPattern.test(keyId)) return 'key-id';
+  return 'secret';
 }
 
 /**

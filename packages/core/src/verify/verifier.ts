@@ -5,7 +5,7 @@
  * → quota. Expected outcomes are values (`{ valid, code }`), never exceptions. The verifier
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { parseKey, parseKeyPair } from '../key-format/index.ts';
 import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
@@ -104,7 +104,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   const proven = new WeakMap<VerifiableKey, { fast: Buffer; expiresAt: number | null }[]>();
 
   function secretMatches(key: VerifiableKey, secret: string, now: number): boolean {
-    const fast = createHash('sha256').update(secret).digest();
+    const fast = hash('sha256', secret, 'buffer');
     const known = proven.get(key);
     if (known) {
       let hit = false;
@@ -129,7 +129,17 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return true;
   }
 
+  /** One identity per loaded key (it is immutable), instead of one per verification. */
+  const identities = new WeakMap<VerifiableKey, KeyIdentity>();
   function identityOf(key: VerifiableKey): KeyIdentity {
+    let identity = identities.get(key);
+    if (!identity) {
+      identity = describe(key);
+      identities.set(key, identity);
+    }
+    return identity;
+  }
+  function describe(key: VerifiableKey): KeyIdentity {
     return {
       id: key.id,
       name: key.name,
@@ -141,6 +151,11 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       ownerRole: key.ownerRole,
       ownerIsOperator: key.ownerIsOperator,
     };
+  }
+
+  function recorded(key: VerifiableKey, now: number, result: VerifyResult): VerifyResult {
+    deps.sink?.record({ keyId: key.id, orgId: key.orgId, code: result.code, at: now });
+    return result;
   }
 
   return {
@@ -159,10 +174,6 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       if (!secretMatches(key, parsed.key.secret, now)) return NOT_FOUND;
 
       const identity = identityOf(key);
-      const finish = (result: VerifyResult): VerifyResult => {
-        deps.sink?.record({ keyId: key.id, orgId: key.orgId, code: result.code, at: now });
-        return result;
-      };
 
       const failed = checkKeyPolicy(
         key,
@@ -176,23 +187,30 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         },
         now,
       );
-      if (failed) return finish({ valid: false, code: failed, key: identity });
+      if (failed) return recorded(key, now, { valid: false, code: failed, key: identity });
 
       const cost = request.cost ?? 1;
       let ratelimit: RateLimitState | undefined;
       if (key.rateLimit && deps.rateLimiter) {
         const { allowed, ...state } = await deps.rateLimiter.consume(key.id, key.rateLimit, cost, now);
         ratelimit = state;
-        if (!allowed) return finish({ valid: false, code: 'RATE_LIMITED', key: identity, ratelimit });
+        if (!allowed)
+          return recorded(key, now, { valid: false, code: 'RATE_LIMITED', key: identity, ratelimit });
       }
       let remaining: number | undefined;
       if (key.quota && deps.quota) {
         const spent = await deps.quota.spend(key.id, cost, now);
         remaining = spent.remaining;
         if (!spent.allowed)
-          return finish({ valid: false, code: 'USAGE_EXCEEDED', key: identity, ratelimit, remaining });
+          return recorded(key, now, {
+            valid: false,
+            code: 'USAGE_EXCEEDED',
+            key: identity,
+            ratelimit,
+            remaining,
+          });
       }
-      return finish({ valid: true, code: 'VALID', key: identity, ratelimit, remaining });
+      return recorded(key, now, { valid: true, code: 'VALID', key: identity, ratelimit, remaining });
     },
   };
 }

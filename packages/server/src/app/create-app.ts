@@ -6,7 +6,7 @@
  * use `app.inject`.
  */
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -45,6 +45,7 @@ import { healthRoutes } from '../routes/public/health.ts';
 import { setupRoutes } from '../routes/public/setup.ts';
 import { eventRoutes } from '../routes/verify/events.ts';
 import { verifyRoutes } from '../routes/verify/verify.ts';
+import { createVerifyFastPath, type VerifyFastPath } from '../routes/verify/verify-fast-path.ts';
 import { AuditEvent } from '../schemas/audit.schema.ts';
 import { ErrorBody } from '../schemas/common.ts';
 import { Key } from '../schemas/key.schema.ts';
@@ -58,8 +59,10 @@ import { createPostgresInvalidationBus } from '../verification/postgres-invalida
 import { createRedisInvalidationBus } from '../verification/redis-invalidation-bus.ts';
 import { type AppContext, requestContext } from './app-context.ts';
 import { errorHandler, sendError } from './error-handler.ts';
+import { parseJsonBody } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { clientAddressOf, requestIdOf } from './request-identity.ts';
 import { createValidatorCompiler } from './validators.ts';
 
 /** What {@link createApp} needs. */
@@ -88,22 +91,8 @@ export interface KeywardApp {
     TypeBoxTypeProvider
   >;
   context: AppContext;
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** No legitimate body nests deeper; deeper ones are refused before any handler sees them. */
-const MAX_JSON_DEPTH = 32;
-
-/** Nesting depth of a parsed JSON value, stopping early once past the limit. */
-function depthOf(value: unknown, depth = 0): number {
-  if (depth > MAX_JSON_DEPTH || value === null || typeof value !== 'object') return depth;
-  let deepest = depth + 1;
-  for (const child of Object.values(value)) {
-    deepest = Math.max(deepest, depthOf(child, depth + 1));
-    if (deepest > MAX_JSON_DEPTH) break;
-  }
-  return deepest;
+  /** The fast path of `POST /v1/verify`, for its parity test. */
+  verifyFastPath: VerifyFastPath;
 }
 
 /**
@@ -126,7 +115,6 @@ class RequestLogController extends LogController {
 }
 const QUIET_ROUTES = new Set(['/v1/verify', '/healthz', '/readyz', '/metrics']);
 const isQuietRoute = (request: { url: string }) => QUIET_ROUTES.has(request.url.split('?')[0] ?? '');
-let requestCounter = 0;
 
 /**
  * Builds the app. Call `app.close()` to stop background work (usage flush, cache); the store
@@ -169,7 +157,33 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     : createMemoryRateLimiter();
   const hasher = createSecretHasher({ peppers: deps.peppers });
 
+  // POST /v1/verify in its common shape is answered before Fastify's pipeline (see
+  // verify-fast-path.ts); the route stays registered below for everything else and OpenAPI.
+  let verifyFastPath: VerifyFastPath | null = null;
   const app = Fastify({
+    serverFactory: (handler) => {
+      const headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+      const server = createServer(
+        {
+          // Slow clients: headers must arrive within the headers timeout (slow-loris), a whole
+          // request within the request timeout. Node checks both only every
+          // connectionsCheckingInterval (30 s by default), so a trickling client could hold its
+          // socket that much longer; checking a few times per timeout cuts it off on time.
+          headersTimeout,
+          requestTimeout: config.requestTimeoutMs,
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+          keepAliveTimeout: 72_000,
+        },
+        (request, response) => {
+          if (verifyFastPath?.take(request, response)) return;
+          handler(request, response);
+        },
+      );
+      server.setTimeout(60_000);
+      // A node holds at most maxConnections sockets; more are refused at once.
+      server.maxConnections = config.maxConnections;
+      return server;
+    },
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLogController({
       requestIdLogLabel: 'requestId',
@@ -178,25 +192,12 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
-      requestCounter = (requestCounter + 1) % 1_000_000_000;
-      return `req_${Date.now().toString(36)}${requestCounter.toString(36)}`;
-    },
+    genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: 60_000,
-    keepAliveTimeout: 72_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
-
-  // Slow clients: headers must arrive within the headers timeout (slow-loris), a whole request
-  // within the request timeout; and a node holds at most maxConnections sockets.
-  app.server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
-  app.server.maxConnections = config.maxConnections;
 
   app.decorateRequest('principal', null);
   app.decorateRequest('queryKeys', null as unknown as string[]);
@@ -205,24 +206,13 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     takeQueryKeys(request);
   });
 
-  // JSON bodies: an empty body is "no body" (so POST …/disable needs none); anything else goes
-  // through Fastify's own parser, which guards against prototype poisoning.
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    jsonParser(request, body as string, (error, value) => {
-      if (error) return done(new KeywardError('MALFORMED_JSON', { cause: error }), undefined);
-      if (depthOf(value) > MAX_JSON_DEPTH) {
-        return done(
-          new KeywardError('VALIDATION_FAILED', {
-            message: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
-          }),
-          undefined,
-        );
-      }
-      done(null, value);
-    });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
@@ -357,6 +347,16 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   await app.register(keyRoutes(context));
   await app.register(catalogRoutes(context));
 
+  const fastPath = createVerifyFastPath({
+    ctx: context,
+    logger,
+    bodyLimit: config.bodyLimit,
+    clientAddress: clientAddressOf(config.trustProxy),
+    recordRequest: metrics.recorderFor('/v1/verify', 'POST'),
+  });
+  verifyFastPath = fastPath;
+  app.addHook('preClose', async () => fastPath.close());
+
   if (deps.uiDir && existsSync(deps.uiDir)) {
     await app.register(fastifyStatic, { root: deps.uiDir, wildcard: false, index: ['index.html'] });
   }
@@ -367,5 +367,5 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     redis?.disconnect();
   });
 
-  return { app, context };
+  return { app, context, verifyFastPath: fastPath };
 }

@@ -7,33 +7,36 @@
  * generic `INTERNAL_ERROR`, never with its message.
  */
 import { ERROR_CODES, type ErrorCode, isKeywardError } from '@keyward/core';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 
 const DOCS_BASE = 'docs/errors.md#';
 
-/** Sends the error body for `code`. */
-export function sendError(
-  reply: FastifyReply,
-  code: ErrorCode,
-  options: {
-    message?: string | undefined;
-    details?: Record<string, unknown> | undefined;
-    status?: number;
-  } = {},
-) {
-  const body = {
+/** How an error is told, beyond its code. */
+export interface ErrorOptions {
+  message?: string | undefined;
+  details?: Record<string, unknown> | undefined;
+  status?: number;
+}
+
+/** The error body for `code`, shared by the Fastify routes and the verify fast path. */
+export function errorBody(code: ErrorCode, requestId: string, options: ErrorOptions = {}) {
+  return {
     error: {
       code,
       message: options.message ?? ERROR_CODES[code].message,
-      requestId: String(reply.request.id),
+      requestId,
       docs: DOCS_BASE + code.toLowerCase(),
       ...(options.details ? { details: options.details } : {}),
     },
   };
+}
+
+/** Sends the error body for `code`. */
+export function sendError(reply: FastifyReply, code: ErrorCode, options: ErrorOptions = {}) {
   return reply
     .code(options.status ?? ERROR_CODES[code].status)
     .type('application/json')
-    .send(body);
+    .send(errorBody(code, String(reply.request.id), options));
 }
 
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {
@@ -44,16 +47,22 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
 };
 
-/** Describes an ajv validation failure in one sentence, naming the field. */
-function describeValidation(error: FastifyError): { message: string; field: string | undefined } {
-  const first = error.validation?.[0];
-  if (!first) return { message: 'The request is not valid.', field: undefined };
+type AjvError = Pick<FastifySchemaValidationError, 'instancePath' | 'params' | 'message'>;
+
+/**
+ * Renders an Ajv validation failure as `VALIDATION_FAILED` options: one sentence naming the
+ * field, and the field in the details.
+ */
+export function describeValidation(errors: readonly AjvError[] | undefined, where = 'request'): ErrorOptions {
+  const first = errors?.[0];
+  if (!first) return { message: 'The request is not valid.' };
   const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
   const unknown = (first.params as { additionalProperty?: string }).additionalProperty;
   const field = unknown ? (path ? `${path}.${unknown}` : unknown) : path || undefined;
-  const where = error.validationContext ?? 'request';
-  if (unknown) return { message: `Unknown field "${field}" in ${where}.`, field };
-  return { message: `${field ? `"${field}"` : where} ${first.message ?? 'is not valid'}.`, field };
+  const message = unknown
+    ? `Unknown field "${field}" in ${where}.`
+    : `${field ? `"${field}"` : where} ${first.message ?? 'is not valid'}.`;
+  return { message, details: field ? { field } : undefined };
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -62,8 +71,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return sendError(reply, error.code, { message: error.message, details: error.details });
   }
   if (error.validation) {
-    const { message, field } = describeValidation(error);
-    return sendError(reply, 'VALIDATION_FAILED', { message, details: field ? { field } : undefined });
+    return sendError(
+      reply,
+      'VALIDATION_FAILED',
+      describeValidation(error.validation, error.validationContext),
+    );
   }
   const mapped = error.code ? FRAMEWORK_CODES[error.code] : undefined;
   if (mapped) return sendError(reply, mapped);

@@ -65,8 +65,22 @@ export interface AuthenticatorDeps {
   resolveLocal?: LocalResolver | undefined;
 }
 
-/** The rights a key confers on Keyward's own API: its Keyward scopes, bounded by its owner's role. */
+/**
+ * The rights a key confers on Keyward's own API: its Keyward scopes, bounded by its owner's
+ * role. Worked out once per loaded key (the verifier hands out one identity per loaded key, and
+ * a change to the key or its owner reloads it), not on every request.
+ */
+const principals = new WeakMap<KeyIdentity, Principal>();
 export function keyPrincipal(identity: KeyIdentity): Principal {
+  let principal = principals.get(identity);
+  if (!principal) {
+    principal = principalOf(identity);
+    principals.set(identity, principal);
+  }
+  return principal;
+}
+
+function principalOf(identity: KeyIdentity): Principal {
   const roleScopes = identity.ownerRole ? new Set(ROLE_SCOPES[identity.ownerRole]) : null;
   const scopes = identity.scopes.filter(
     (s) => KEYWARD_SCOPE_SET.has(s) && (roleScopes === null || roleScopes.has(s)),
@@ -148,6 +162,22 @@ export async function throttleGuessing(
   }
 }
 
+/** Where authentication failures are logged: the request's logger, or one carrying its id. */
+export interface AuthLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Refuses `principal` unless it holds every scope listed. */
+export function requireScopes(principal: Principal, scopes: readonly string[], log: AuthLog): void {
+  const missing = scopes.filter((scope) => !principal.scopes.has(scope));
+  if (missing.length === 0) return;
+  log.warn({ event: 'auth.forbidden', missing, actor: principal.actor.id }, 'insufficient scope');
+  throw new KeywardError('INSUFFICIENT_SCOPE', {
+    message: `This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+    details: { missing },
+  });
+}
+
 /** Builds the authentication functions and route guards. */
 export function createAuthenticator(deps: AuthenticatorDeps) {
   let sessionResolver: SessionResolver | null = null;
@@ -155,6 +185,28 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
 
   function logFailure(request: FastifyRequest, reason: string, keyId?: string) {
     request.log.warn({ event: 'auth.failure', reason, keyId, ip: request.ip }, 'authentication failed');
+  }
+
+  /**
+   * The principal of a key credential presented from `ip`. Needs no Fastify request, so the
+   * verify fast path authenticates its callers through this same function.
+   */
+  async function authenticateKey(
+    credential: Extract<Credential, { kind: 'key' | 'key-pair' }>,
+    ip: string,
+    log: AuthLog,
+  ): Promise<Principal> {
+    const presented =
+      credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
+    const result = await deps.verifier.verify({ key: presented, ip, anyEnvironment: true });
+    if (!result.valid || !result.key) {
+      log.warn(
+        { event: 'auth.failure', reason: result.code, keyId: keyIdOf(credential), ip },
+        'authentication failed',
+      );
+      throw failure(result);
+    }
+    return keyPrincipal(result.key);
   }
 
   async function authenticate(
@@ -201,14 +253,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       case 'key-pair': {
         if (credential.kind === 'key' && credential.transport === 'query')
           reply.header('warning', QUERY_KEY_WARNING);
-        const presented =
-          credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
-        const result = await deps.verifier.verify({ key: presented, ip: request.ip, anyEnvironment: true });
-        if (!result.valid || !result.key) {
-          logFailure(request, result.code, keyIdOf(credential));
-          throw failure(result);
-        }
-        return keyPrincipal(result.key);
+        return authenticateKey(credential, request.ip, request.log);
       }
     }
   }
@@ -220,17 +265,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   function require(scopes: readonly string[], options: { allowPassword?: boolean } = {}) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const principal = await authenticate(request, reply, { allowPassword: options.allowPassword ?? false });
-      const missing = scopes.filter((scope) => !principal.scopes.has(scope));
-      if (missing.length > 0) {
-        request.log.warn(
-          { event: 'auth.forbidden', missing, actor: principal.actor.id },
-          'insufficient scope',
-        );
-        throw new KeywardError('INSUFFICIENT_SCOPE', {
-          message: `This needs the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
-          details: { missing },
-        });
-      }
+      requireScopes(principal, scopes, request.log);
       request.principal = principal;
     };
   }
@@ -249,6 +284,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
     require,
     requireOperator,
     authenticate,
+    authenticateKey,
     /** Installs session-cookie authentication (the auth routes do this). */
     useSessions(resolver: SessionResolver) {
       sessionResolver = resolver;

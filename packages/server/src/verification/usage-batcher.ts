@@ -19,8 +19,31 @@ export interface UsageBatcher extends VerificationSink {
 }
 
 interface Pending {
-  counts: Map<string, UsageIncrement>;
+  /** Per key, its rows: one per hour and outcome seen since the last flush (a handful). */
+  counts: Map<string, UsageIncrement[]>;
   lastUsed: Map<string, number>;
+}
+
+/** Adds `count` to the key's row for `hour` and `outcome`, making it if needed. */
+function add(
+  counts: Map<string, UsageIncrement[]>,
+  keyId: string,
+  hour: number,
+  outcome: string,
+  count: number,
+) {
+  let rows = counts.get(keyId);
+  if (!rows) {
+    rows = [];
+    counts.set(keyId, rows);
+  }
+  for (const row of rows) {
+    if (row.hour === hour && row.outcome === outcome) {
+      row.count += count;
+      return;
+    }
+  }
+  rows.push({ key_id: keyId, hour, outcome, count });
 }
 
 const empty = (): Pending => ({ counts: new Map(), lastUsed: new Map() });
@@ -34,10 +57,8 @@ export function createUsageBatcher(options: {
   let flushing: Promise<void> | null = null;
 
   function merge(into: Pending, from: Pending) {
-    for (const [slot, row] of from.counts) {
-      const existing = into.counts.get(slot);
-      if (existing) existing.count += row.count;
-      else into.counts.set(slot, row);
+    for (const rows of from.counts.values()) {
+      for (const row of rows) add(into.counts, row.key_id, row.hour, row.outcome, row.count);
     }
     for (const [keyId, at] of from.lastUsed)
       if ((into.lastUsed.get(keyId) ?? 0) < at) into.lastUsed.set(keyId, at);
@@ -45,7 +66,7 @@ export function createUsageBatcher(options: {
 
   async function write(batch: Pending): Promise<void> {
     if (batch.counts.size === 0 && batch.lastUsed.size === 0) return;
-    const rows = [...batch.counts.values()];
+    const rows = [...batch.counts.values()].flat();
     await options.store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
         await addUsage(trx, rows.slice(i, i + ROWS_PER_INSERT));
@@ -78,10 +99,7 @@ export function createUsageBatcher(options: {
   return {
     record(event) {
       const hour = event.at - (event.at % HOUR_MS);
-      const slot = `${event.keyId}|${hour}|${event.code}`;
-      const row = pending.counts.get(slot);
-      if (row) row.count++;
-      else pending.counts.set(slot, { key_id: event.keyId, hour, outcome: event.code, count: 1 });
+      add(pending.counts, event.keyId, hour, event.code, 1);
       if (event.code === 'VALID' && (pending.lastUsed.get(event.keyId) ?? 0) < event.at) {
         pending.lastUsed.set(event.keyId, event.at);
       }

@@ -1,0 +1,210 @@
+/**
+ * The verify fast path must be the same route as the Fastify one, only faster. Each request
+ * below is sent over real HTTP twice: to `/v1/verify`, which the fast path takes, and to
+ * `/v1/verify/`, which it leaves to Fastify (the router ignores the trailing slash). Status,
+ * headers (but the date) and body must be identical, and the fast path must have taken exactly
+ * the requests of the common shape.
+ */
+import { createTestWorld, type TestWorld } from '@keyward/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Sent {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+describe('POST /v1/verify fast path', () => {
+  let world: TestWorld;
+  let base: string;
+  let admin: string;
+  const REQUEST_ID = 'parity-1';
+
+  beforeAll(async () => {
+    world = await createTestWorld({ env: { KEYWARD_BODY_LIMIT: '4096' } });
+    admin = world.admin.apiKey;
+    base = await world.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => world.close());
+
+  async function send(
+    path: string,
+    init: { headers?: Record<string, string>; body?: string },
+  ): Promise<Sent> {
+    const response = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'x-request-id': REQUEST_ID, ...init.headers },
+      body: init.body,
+    });
+    const headers = Object.fromEntries(response.headers);
+    delete headers.date;
+    return { status: response.status, headers, body: await response.text() };
+  }
+
+  /** Sends the request both ways and returns the (identical) answer. */
+  async function bothWays(
+    init: { headers?: Record<string, string>; body?: string },
+    expectFast: boolean,
+  ): Promise<Sent & { json: any }> {
+    const before = world.verifyFastPath.taken();
+    const fast = await send('/v1/verify', init);
+    expect(world.verifyFastPath.taken() - before).toBe(expectFast ? 1 : 0);
+    const slow = await send('/v1/verify/', init);
+    expect(world.verifyFastPath.taken() - before).toBe(expectFast ? 1 : 0);
+    expect(fast).toEqual(slow);
+    return { ...fast, json: JSON.parse(fast.body) };
+  }
+
+  const json = (key: string, body: unknown, contentType = 'application/json') => ({
+    headers: { authorization: `Api-Key ${key}`, 'content-type': contentType },
+    body: JSON.stringify(body),
+  });
+
+  it('answers verifications exactly as the Fastify route does', async () => {
+    const key = await world.createKey({
+      name: 'parity',
+      scopes: ['export', 'deployment'],
+      environment: 'live',
+      metadata: { plan: 'pro', nested: { a: [1, 2] } },
+    });
+    const valid = await bothWays(json(admin, { key: key.key, scopes: ['export'] }), true);
+    expect(valid.status).toBe(200);
+    expect(valid.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(valid.headers['x-request-id']).toBe(REQUEST_ID);
+    expect(valid.json).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      key: { id: key.id, name: 'parity', scopes: ['export', 'deployment'], metadata: { plan: 'pro' } },
+    });
+
+    const [keyId, secret] = [key.id.replace(/^key_/, ''), key.key.split('_').at(-1)];
+    const cases: [unknown, string][] = [
+      [{ key: `${keyId}:${secret}` }, 'VALID'],
+      [{ key: key.key, scopes: { anyOf: ['nope', 'deployment'] }, cost: 2 }, 'VALID'],
+      [{ key: key.key, scopes: ['admin'] }, 'INSUFFICIENT_SCOPE'],
+      [{ key: key.key, environment: 'test' }, 'ENVIRONMENT_MISMATCH'],
+      [{ key: `${key.key.slice(0, -8)}AAAAAAAA` }, 'MALFORMED'],
+      [{ key: 'kw_live_000000000000_000000000000000000000000000000000000000' }, 'MALFORMED'],
+    ];
+    for (const [body, code] of cases) {
+      const answer = await bothWays(json(admin, body), true);
+      expect([answer.status, answer.json.code]).toEqual([200, code]);
+    }
+  });
+
+  it('reports rate-limit state the same way', async () => {
+    const key = await world.createKey({
+      name: 'limited',
+      scopes: [],
+      rateLimit: { limit: 100, windowSeconds: 3600 },
+    });
+    // Stateful: the three calls spend the same window, alternating between the two paths.
+    const answers = [];
+    for (const path of ['/v1/verify', '/v1/verify/', '/v1/verify']) {
+      answers.push(await send(path, json(admin, { key: key.key })));
+    }
+    const [first, second, third] = answers.map((answer) => JSON.parse(answer.body));
+    expect([first, second, third].map((a) => a.ratelimit.remaining)).toEqual([99, 98, 97]);
+    expect(second).toEqual({ ...first, ratelimit: { ...first.ratelimit, remaining: 98 } });
+    expect(third).toEqual({ ...first, ratelimit: { ...first.ratelimit, remaining: 97 } });
+    expect(answers[0]?.headers).toEqual(answers[1]?.headers);
+  });
+
+  it('refuses bad bodies with the same codes and messages, before looking at the caller', async () => {
+    const bodies: [string, number, string][] = [
+      ['{"key": ', 400, 'MALFORMED_JSON'],
+      ['', 400, 'VALIDATION_FAILED'],
+      ['[]', 400, 'VALIDATION_FAILED'],
+      ['{"key": 1}', 400, 'VALIDATION_FAILED'],
+      ['{"key": "k", "extra": true}', 400, 'VALIDATION_FAILED'],
+      ['{"key": "k", "cost": -1}', 400, 'VALIDATION_FAILED'],
+      ['{"key": "k", "__proto__": {"admin": true}}', 400, 'MALFORMED_JSON'],
+      [`{"key": "k", "scopes": ${'['.repeat(40)}${']'.repeat(40)}}`, 400, 'VALIDATION_FAILED'],
+      [JSON.stringify({ key: 'k'.repeat(5000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    ];
+    for (const caller of [admin, 'kw_live_000000000000_000000000000000000000000000000000000000']) {
+      for (const [body, status, code] of bodies) {
+        const answer = await bothWays(
+          { headers: { 'x-api-key': caller, 'content-type': 'application/json; charset=utf-8' }, body },
+          true,
+        );
+        expect([answer.status, answer.json.error.code, answer.json.error.requestId]).toEqual([
+          status,
+          code,
+          REQUEST_ID,
+        ]);
+      }
+    }
+  });
+
+  it('refuses callers without the right key the same way, and logs them as security events', async () => {
+    const reader = await world.createKey({ name: 'reader', scopes: ['keys:read'] });
+    const disabled = await world.createKey({ name: 'off', scopes: ['keys:verify'] });
+    await world.request({ method: 'POST', url: `/v1/keys/${disabled.id}/disable`, key: admin });
+    const body = { key: reader.key };
+    const callers: [Record<string, string>, number, string][] = [
+      [{ authorization: `Api-Key ${reader.key}` }, 403, 'INSUFFICIENT_SCOPE'],
+      [{ authorization: `Bearer ${disabled.key}` }, 401, 'INVALID_CREDENTIAL'],
+      [{ authorization: `Key=${admin.slice(0, -3)}abc` }, 401, 'MALFORMED_CREDENTIAL'],
+      [
+        { 'x-api-key': 'kw_live_000000000000_000000000000000000000000000000000000000' },
+        401,
+        'MALFORMED_CREDENTIAL',
+      ],
+    ];
+    for (const [headers, status, code] of callers) {
+      const answer = await bothWays(
+        { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        true,
+      );
+      expect([answer.status, answer.json.error.code]).toEqual([status, code]);
+    }
+    const lines = world.logs.filter((line) => line.includes('"auth.failure"') && line.includes(REQUEST_ID));
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(lines.join('\n')).not.toContain(disabled.key.split('_').at(-1));
+  });
+
+  it('leaves every other shape to the Fastify route', async () => {
+    const pair = Buffer.from(`${admin.split('_')[2]}:${admin.split('_')[3]}`).toString('base64');
+    const others: [{ headers?: Record<string, string>; body?: string }, number][] = [
+      [{ headers: { 'content-type': 'application/json' }, body: '{"key":"k"}' }, 401],
+      [
+        { headers: { authorization: 'Basic Zm9vOmJhcg==', 'content-type': 'application/json' }, body: '{}' },
+        400,
+      ],
+      [{ headers: { authorization: 'Nonsense x', 'content-type': 'application/json' }, body: '{}' }, 400],
+      [{ headers: { authorization: `Api-Key ${admin}`, 'x-api-key': admin }, body: '{}' }, 400],
+      [
+        { headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/xml' }, body: '{}' },
+        415,
+      ],
+    ];
+    for (const [init, status] of others) {
+      const answer = await bothWays(init, false);
+      expect(answer.status).toBe(status);
+    }
+    // The Basic keyId:secret form of the caller is a key credential: the fast path takes it.
+    const basic = await bothWays(
+      {
+        headers: { authorization: `Basic ${pair}`, 'content-type': 'application/json' },
+        body: '{"key":"x"}',
+      },
+      true,
+    );
+    expect(basic.json.code).toBe('MALFORMED');
+  });
+
+  it('counts fast-path answers in the request metrics', async () => {
+    const counted = async () => {
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const prefix = 'keyward_http_requests_total{route="/v1/verify",method="POST",status="200"}';
+      const line = metrics.split('\n').find((l) => l.startsWith(prefix));
+      return Number(line?.slice(prefix.length));
+    };
+    const before = await counted();
+    const taken = world.verifyFastPath.taken();
+    for (let i = 0; i < 3; i++) await send('/v1/verify', json(admin, { key: 'nope' }));
+    expect(world.verifyFastPath.taken()).toBe(taken + 3);
+    expect(await counted()).toBe(before + 3);
+  });
+});
