@@ -16,6 +16,7 @@ export {
   type CredentialSources,
   collectCredentialHeaders,
   extractCredential,
+  parseApiKeyHeader,
   parseAuthorization,
   type Transport,
 } from './credentials/extract-credential.ts';
@@ -75,6 +76,7 @@ export type {
 } from './verify/ports.ts';
 export { type KeyOwnerState, toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
 export {
+  type CredentialMemo,
   createVerifier,
   type KeyIdentity,
   type PresentedKey,

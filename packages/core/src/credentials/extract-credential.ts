@@ -70,7 +70,7 @@ export function extractCredential(sources: CredentialSources): Credential {
   if (count === 0) return { kind: 'none' };
   if (count > 1) return { kind: 'conflict' };
   if (sources.authorization.length === 1) return parseAuthorization(sources.authorization[0] as string);
-  if (sources.apiKey.length === 1) return bareToken(sources.apiKey[0] as string, 'x-api-key');
+  if (sources.apiKey.length === 1) return parseApiKeyHeader(sources.apiKey[0] as string);
   return bareToken(sources.queryKey[0] as string, 'query');
 }
 
@@ -82,6 +82,11 @@ function bareToken(raw: string, transport: Transport): Credential {
   if (!TOKEN_PATTERN.test(token))
     return { kind: 'malformed', reason: 'credential has invalid characters', transport };
   return { kind: 'key', token, transport };
+}
+
+/** Parses one `X-API-Key` header value. */
+export function parseApiKeyHeader(raw: string): Credential {
+  return bareToken(raw, 'x-api-key');
 }
 
 /** Parses one `Authorization` header value. */

@@ -11,6 +11,11 @@ import type { VerifyCode } from './verify-code.ts';
 /** Finds a key by the public id in its key string; the cache sits behind this. */
 export interface KeyLookup {
   findByKeyId(keyId: string): Promise<VerifiableKey | undefined>;
+  /**
+   * The key when it is held in memory and can be trusted without a read, else undefined. Lets
+   * a cache hit skip an await; a lookup without a cache need not have it.
+   */
+  cached?(keyId: string): VerifiableKey | undefined;
 }
 
 /** The state of a key's rate limit after a verification. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatKey, generateKeyId, generateSecret } from '../key-format/index.ts';
 import type { ApiKey, KeySecret } from '../model.ts';
 import { createSecretHasher } from '../secret/secret-hasher.ts';
@@ -60,9 +60,15 @@ function issue(
   };
 }
 
+/** Whether the lookup of `setup` has a synchronous cache, as the server's does (the suite runs both ways). */
+let withCache = false;
+
 function setup(keys: VerifiableKey[], extra: { rateLimiter?: RateLimiter; quota?: QuotaLedger } = {}) {
   const byId = new Map(keys.map((k) => [k.keyId, k]));
-  const lookup: KeyLookup = { findByKeyId: vi.fn(async (id: string) => byId.get(id)) };
+  const lookup: KeyLookup = {
+    findByKeyId: vi.fn(async (id: string) => byId.get(id)),
+    ...(withCache && { cached: (id: string) => byId.get(id) }),
+  };
   const sink: VerificationSink & { events: unknown[] } = {
     events: [],
     record: (e) => sink.events.push(e.code),
@@ -72,14 +78,20 @@ function setup(keys: VerifiableKey[], extra: { rateLimiter?: RateLimiter; quota?
     lookup,
     hasher,
     environments: { productionSlug: () => 'live', slugs: () => ['live', 'test'] },
-    clock: () => NOW,
+    clock: () => clock.now,
     sink,
     ...extra,
   });
-  return { verifier, lookup, sink };
+  return { verifier, lookup, sink, byId };
 }
+const clock = { now: NOW };
 
-describe('verifier', () => {
+describe.each([false, true])('verifier (lookup with a synchronous cache: %s)', (cache) => {
+  beforeEach(() => {
+    withCache = cache;
+    clock.now = NOW;
+  });
+
   it('answers VALID with the identity to hand downstream', async () => {
     const k = issue();
     const { verifier, sink } = setup([k.verifiable]);
@@ -182,20 +194,28 @@ describe('verifier', () => {
 
   it('forgets a remembered secret when its grace period ends', async () => {
     const k = issue({}, { secretExpiresAt: NOW + 1000 });
-    let now = NOW;
-    const byId = new Map([[k.keyId, k.verifiable]]);
-    const verifier = createVerifier({
-      prefix: 'kw',
-      lookup: { findByKeyId: async (id) => byId.get(id) },
-      hasher,
-      environments: { productionSlug: () => 'live', slugs: () => ['live'] },
-      clock: () => now,
-    });
+    const { verifier } = setup([k.verifiable]);
     expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
-    now = NOW + 1000;
+    clock.now = NOW + 1000;
     expect((await verifier.verify({ key: k.token })).code).toBe('NOT_FOUND');
   });
 
+  it('checks a credential that differs in any byte from one it proved, and answers it on its own', async () => {
+    const k = issue();
+    const pair = { keyId: k.keyId, tail: k.token.slice(-39) };
+    const { verifier } = setup([k.verifiable]);
+    expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
+    expect((await verifier.verify({ key: pair })).code).toBe('VALID');
+    // Same id and secret, another checksum; the same id and tail under another prefix or
+    // environment; the pair with a checksum typo.
+    const typo = `${k.token.slice(0, -1)}${k.token.endsWith('0') ? '1' : '0'}`;
+    const tail = k.token.slice(k.token.lastIndexOf('_'));
+    const pairTypo = { ...pair, tail: typo.slice(-39) };
+    for (const token of [typo, `kx_live_${k.keyId}${tail}`, `kw_test_${k.keyId}${tail}`, pairTypo]) {
+      expect((await verifier.verify({ key: token })).code).toBe('MALFORMED');
+    }
+    expect((await verifier.verify({ key: k.token })).code).toBe('VALID');
+  });
   it('finds only keys of the given organization', async () => {
     const k = issue();
     const { verifier } = setup([k.verifiable]);
@@ -221,5 +241,70 @@ describe('verifier', () => {
     });
     // A policy failure wins over the limits.
     expect((await verifier.verify({ key: limited.token, scopes: ['nope'] })).code).toBe('INSUFFICIENT_SCOPE');
+  });
+});
+
+describe.each([false, true])('verifier with a credential memo (synchronous cache: %s)', (cache) => {
+  beforeEach(() => {
+    withCache = cache;
+    clock.now = NOW;
+  });
+
+  it('vouches for the credential it proved only while the same key record is cached', async () => {
+    const k = issue({ scopes: ['export', 'keys:verify'] });
+    const { verifier, byId, lookup } = setup([k.verifiable]);
+    const memo = {};
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('VALID');
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('VALID');
+    if (!cache) {
+      // Without a cache there is nothing to vouch against: every call looks the key up.
+      expect(lookup.findByKeyId).toHaveBeenCalledTimes(2);
+      return;
+    }
+    expect(lookup.findByKeyId).not.toHaveBeenCalled();
+    // A change reloads the record: the memo no longer vouches, the new record decides.
+    byId.set(k.keyId, { ...k.verifiable, enabled: false });
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('DISABLED');
+    byId.set(k.keyId, { ...k.verifiable, revoked: true });
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('NOT_FOUND');
+    byId.delete(k.keyId);
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('NOT_FOUND');
+  });
+
+  it('still runs every check but the secret for a remembered credential', async () => {
+    const k = issue({ resources: ['wf-1'], expiresAt: NOW + 5000 });
+    const { verifier, sink } = setup([k.verifiable]);
+    const memo = {};
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('VALID');
+    expect((await verifier.verify({ key: k.token, memo, orgId: 'org_2' })).code).toBe('NOT_FOUND');
+    expect((await verifier.verify({ key: k.token, memo, scopes: ['deployment'] })).code).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
+    expect((await verifier.verify({ key: k.token, memo, resource: 'wf-2' })).code).toBe('RESOURCE_FORBIDDEN');
+    expect((await verifier.verify({ key: k.token, memo, environment: 'test' })).code).toBe(
+      'ENVIRONMENT_MISMATCH',
+    );
+    clock.now = NOW + 5000;
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('EXPIRED');
+    expect(sink.events).toEqual([
+      'VALID',
+      'INSUFFICIENT_SCOPE',
+      'RESOURCE_FORBIDDEN',
+      'ENVIRONMENT_MISMATCH',
+      'EXPIRED',
+    ]);
+  });
+
+  it('checks any other credential in full, and ends with the grace period of the secret it proved', async () => {
+    const k = issue({}, { secretExpiresAt: NOW + 1000 });
+    const { verifier } = setup([k.verifiable]);
+    const memo = {};
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('VALID');
+    const wrong = formatKey({ prefix: 'kw', environment: 'live', keyId: k.keyId, secret: generateSecret() });
+    expect((await verifier.verify({ key: wrong, memo })).code).toBe('NOT_FOUND');
+    expect((await verifier.verify({ key: `${k.token.slice(0, -1)}_`, memo })).code).toBe('MALFORMED');
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('VALID');
+    clock.now = NOW + 1000;
+    expect((await verifier.verify({ key: k.token, memo })).code).toBe('NOT_FOUND');
   });
 });

@@ -6,7 +6,7 @@
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
-import { parseKey, parseKeyPair } from '../key-format/index.ts';
+import { KEY_FORMAT, parseKey, parseKeyPair } from '../key-format/index.ts';
 import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
 import type { ScopeQuery } from '../policy/scope-query.ts';
@@ -39,6 +39,28 @@ export interface VerifyRequest {
   ip?: string | undefined;
   /** Units of rate limit and quota this call spends; default 1. */
   cost?: number | undefined;
+  /**
+   * Kept by the caller between verifications for one client (one connection, say): see
+   * {@link CredentialMemo}. Only ever hand it the credentials of that one client.
+   */
+  memo?: CredentialMemo | undefined;
+}
+
+/**
+ * The credential one client proved last, and the loaded key it proved it for. A client
+ * presenting the very same credential again, while the same loaded key is cached, skips parsing
+ * and the secret check: both depend only on the credential and the key record, and a change to
+ * the key (or its owner) reloads the record, which ends the memo. Every other check (org,
+ * policy, rate limit, quota) and the usage count run as usual. The presented credential is
+ * compared only with what the same client presented before, so the comparison tells the client
+ * nothing it did not know; the memo holds that client's credential for as long as the caller
+ * keeps it (a connection's lifetime), and never leaves the process.
+ */
+export interface CredentialMemo {
+  presented?: PresentedKey;
+  key?: VerifiableKey;
+  /** Epoch ms when the proven secret stops being valid (end of a grace period), or Infinity. */
+  until?: number;
 }
 
 /** The identity handed downstream on success (and, with the code, on a failure after the secret matched). */
@@ -83,6 +105,24 @@ export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyResult>;
 }
 
+/** The key id a full key string claims (unchecked), found without parsing it. */
+function keyIdIn(token: string): string | undefined {
+  const last = token.lastIndexOf('_');
+  const before = token.lastIndexOf('_', last - 1);
+  return last - before === KEY_ID_LENGTH + 1 ? token.slice(before + 1, last) : undefined;
+}
+
+/** The text of a Basic-auth pair, as remembered among proven credentials. */
+const pairText = (pair: { keyId: string; tail: string }) => `${pair.keyId}:${pair.tail}`;
+
+/** Whether two presented credentials are the same string, or the same pair. */
+function samePresented(a: PresentedKey | undefined, b: PresentedKey): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a !== undefined && a.keyId === b.keyId && a.tail === b.tail;
+}
+
+const KEY_ID_LENGTH = KEY_FORMAT.keyIdLength;
+
 const MALFORMED: VerifyResult = Object.freeze({ valid: false, code: 'MALFORMED' });
 const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 
@@ -97,36 +137,87 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   const { prefix, lookup, hasher, environments, clock } = deps;
 
   /**
-   * Secrets already proven against the stored HMAC, remembered per loaded key as a SHA-256
-   * (one-shot, a few times cheaper than an HMAC) with their validity. The map is keyed by the
-   * key object itself, so when a change reloads the key, what was remembered goes with it.
+   * Credentials already proven against the stored HMAC, remembered per loaded key as the
+   * SHA-256 of the exact credential presented (one-shot, a few times cheaper than an HMAC), with
+   * the end of the proven secret's validity. A credential presented again, byte for byte, is
+   * known to be well formed and to hold a matching secret, so it skips parsing and the checksum
+   * as well as the HMAC. The map is keyed by the key object itself, so when a change reloads
+   * the key, what was remembered goes with it.
    */
-  const proven = new WeakMap<VerifiableKey, { fast: Buffer; expiresAt: number | null }[]>();
+  const proven = new WeakMap<VerifiableKey, { digest: Buffer; expiresAt: number | null }[]>();
 
-  function secretMatches(key: VerifiableKey, secret: string, now: number): boolean {
-    const fast = hash('sha256', secret, 'buffer');
+  /**
+   * Until when the credential with `digest` is proven for `key` (epoch ms; Infinity without a
+   * grace period's end), or -1. Every entry is compared (no early exit), in constant time.
+   */
+  function provenUntil(key: VerifiableKey, digest: Buffer, now: number): number {
     const known = proven.get(key);
+    let until = -1;
     if (known) {
-      let hit = false;
       for (const entry of known) {
-        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.fast, fast))
-          hit = true;
+        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.digest, digest))
+          until = entry.expiresAt ?? Number.POSITIVE_INFINITY;
       }
-      if (hit) return true;
     }
+    return until;
+  }
+
+  /** Checks `secret` against the key's stored digests: until when it is valid, or -1. */
+  function secretValidUntil(key: VerifiableKey, secret: string, digest: Buffer, now: number): number {
     let matched: { expiresAt: number | null } | null = null;
     // Check every slot (no early exit) so timing does not tell which slot matched.
     for (const stored of key.secrets) {
       if (stored.expiresAt !== null && stored.expiresAt <= now) continue;
       if (hasher.matches(secret, stored)) matched = stored;
     }
-    if (!matched) return false;
-    const entries = known ?? [];
-    // Two slots, and at most a few secrets in their grace period: keep the list short.
-    if (entries.length >= 4) entries.shift();
-    entries.push({ fast, expiresAt: matched.expiresAt });
-    if (!known) proven.set(key, entries);
-    return true;
+    if (!matched) return -1;
+    const entries = proven.get(key) ?? [];
+    // Two slots, a few secrets in their grace period, and the forms of each: keep the list short.
+    if (entries.length >= 6) entries.shift();
+    entries.push({ digest, expiresAt: matched.expiresAt });
+    if (entries.length === 1) proven.set(key, entries);
+    return matched.expiresAt ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The key a memo vouches for, when `presented` is what it proved and its key is still the one cached. */
+  function recall(memo: CredentialMemo, presented: PresentedKey, now: number): VerifiableKey | undefined {
+    const { key, until } = memo;
+    if (!key || until === undefined || until <= now || !samePresented(memo.presented, presented)) {
+      return undefined;
+    }
+    return lookup.cached?.(key.keyId) === key ? key : undefined;
+  }
+
+  /** Parses, looks up and checks the secret; the key and until when it holds, or the failure. */
+  async function prove(request: VerifyRequest, now: number): Promise<VerifiableKey | VerifyResult> {
+    const presented = request.key;
+    const digest = hash('sha256', typeof presented === 'string' ? presented : pairText(presented), 'buffer');
+    // A credential proven before for the cached key needs no parsing: it is the same bytes.
+    const claimedId = typeof presented === 'string' ? keyIdIn(presented) : presented.keyId;
+    const cachedKey = claimedId === undefined ? undefined : lookup.cached?.(claimedId);
+    let until = cachedKey ? provenUntil(cachedKey, digest, now) : -1;
+    let key = until === -1 ? undefined : cachedKey;
+    if (!key) {
+      const parsed =
+        typeof presented === 'string'
+          ? parseKey(presented, prefix)
+          : parseKeyPair(presented.keyId, presented.tail, { prefix, environments: environments.slugs() });
+      if (!parsed.ok) return MALFORMED;
+      key = lookup.cached?.(parsed.key.keyId) ?? (await lookup.findByKeyId(parsed.key.keyId));
+      // A key string names its environment; a key moved to another one would not match it.
+      if (!key || key.revoked || key.environment !== parsed.key.environment) return NOT_FOUND;
+      if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
+      until = secretValidUntil(key, parsed.key.secret, digest, now);
+      if (until === -1) return NOT_FOUND;
+    } else if (request.orgId !== undefined && key.orgId !== request.orgId) {
+      return NOT_FOUND;
+    }
+    if (request.memo) {
+      request.memo.presented = presented;
+      request.memo.key = key;
+      request.memo.until = until;
+    }
+    return key;
   }
 
   /** One identity per loaded key (it is immutable), instead of one per verification. */
@@ -160,18 +251,15 @@ export function createVerifier(deps: VerifierDeps): Verifier {
 
   return {
     async verify(request) {
-      const parsed =
-        typeof request.key === 'string'
-          ? parseKey(request.key, prefix)
-          : parseKeyPair(request.key.keyId, request.key.tail, { prefix, environments: environments.slugs() });
-      if (!parsed.ok) return MALFORMED;
-
-      const key = await lookup.findByKeyId(parsed.key.keyId);
       const now = clock();
-      // A key string names its environment; a key moved to another one would not match it.
-      if (!key || key.revoked || key.environment !== parsed.key.environment) return NOT_FOUND;
-      if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
-      if (!secretMatches(key, parsed.key.secret, now)) return NOT_FOUND;
+      let key = request.memo ? recall(request.memo, request.key, now) : undefined;
+      if (key) {
+        if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
+      } else {
+        const proven = await prove(request, now);
+        if ('code' in proven) return proven;
+        key = proven;
+      }
 
       const identity = identityOf(key);
 

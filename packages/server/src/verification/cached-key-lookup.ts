@@ -56,6 +56,12 @@ export function createCachedKeyLookup(options: {
   const unsubscribe = options.bus.subscribe(onEvent);
 
   return {
+    cached(keyId) {
+      if (!options.bus.isHealthy()) return undefined;
+      const cached = cache.get(keyId);
+      if (cached) hits++;
+      return cached;
+    },
     async findByKeyId(keyId) {
       if (!options.bus.isHealthy()) {
         cache.clear();
