@@ -5,6 +5,7 @@
  * headers (but the date) and body must be identical, and the fast path must have taken exactly
  * the requests of the common shape.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { createTestWorld, type TestWorld } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -192,6 +193,57 @@ describe('POST /v1/verify fast path', () => {
       true,
     );
     expect(basic.json.code).toBe('MALFORMED');
+  });
+
+  it('refuses a caller on a kept-alive connection the moment its key changes', async () => {
+    // One socket for every request: the caller's proof is remembered per connection.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const target = await world.createKey({ name: 'target', scopes: [] });
+    const caller = await world.createKey({ name: 'service', scopes: ['keys:verify'] });
+    const post = (key: string) =>
+      new Promise<{ status: number; reused: boolean; code: string }>((resolve, reject) => {
+        const body = JSON.stringify({ key: target.key });
+        const req = httpRequest(`${base}/v1/verify`, {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Api-Key ${key}`, 'content-type': 'application/json' },
+        });
+        req.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => {
+            const json = JSON.parse(text);
+            resolve({
+              status: response.statusCode ?? 0,
+              reused: req.reusedSocket,
+              code: json.code ?? json.error.code,
+            });
+          });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const admin = (method: string, url: string, body?: unknown) =>
+      world.request({ method, url, key: world.admin.apiKey, ...(body ? { body } : {}) });
+    try {
+      expect(await post(caller.key)).toMatchObject({ status: 200, code: 'VALID' });
+      expect(await post(caller.key)).toEqual({ status: 200, reused: true, code: 'VALID' });
+      await admin('POST', `/v1/keys/${caller.id}/disable`);
+      expect(await post(caller.key)).toEqual({ status: 401, reused: true, code: 'INVALID_CREDENTIAL' });
+      await admin('POST', `/v1/keys/${caller.id}/enable`);
+      expect(await post(caller.key)).toEqual({ status: 200, reused: true, code: 'VALID' });
+      await admin('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:read'] });
+      expect(await post(caller.key)).toEqual({ status: 403, reused: true, code: 'INSUFFICIENT_SCOPE' });
+      await admin('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:verify'] });
+      expect(await post(caller.key)).toMatchObject({ status: 200, code: 'VALID' });
+      // Another credential on the same connection is checked in full.
+      const typo = `${caller.key.slice(0, -1)}${caller.key.endsWith('x') ? 'y' : 'x'}`;
+      expect(await post(typo)).toMatchObject({ status: 401, code: 'MALFORMED_CREDENTIAL' });
+      await admin('DELETE', `/v1/keys/${caller.id}`);
+      expect(await post(caller.key)).toMatchObject({ status: 401, code: 'INVALID_CREDENTIAL' });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('counts fast-path answers in the request metrics', async () => {

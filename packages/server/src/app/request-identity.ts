@@ -18,7 +18,11 @@ let requestCounter = 0;
 
 /** The caller's `X-Request-Id` when it is a sane token, else a fresh one. */
 export function requestIdOf(request: IncomingMessage): string {
-  const incoming = request.headers['x-request-id'];
+  return requestIdFrom(request.headers['x-request-id']);
+}
+
+/** {@link requestIdOf} for a header value already read (several values arrive joined by `, `). */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
   if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
   requestCounter++;
   return ID_PREFIX + requestCounter.toString(36);

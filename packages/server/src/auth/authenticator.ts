@@ -9,6 +9,7 @@
 import {
   ALL_KEYWARD_SCOPES,
   type Credential,
+  type CredentialMemo,
   collectCredentialHeaders,
   extractCredential,
   type KeyIdentity,
@@ -189,16 +190,18 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
 
   /**
    * The principal of a key credential presented from `ip`. Needs no Fastify request, so the
-   * verify fast path authenticates its callers through this same function.
+   * verify fast path authenticates its callers through this same function, with a memo per
+   * connection (see {@link CredentialMemo}).
    */
   async function authenticateKey(
     credential: Extract<Credential, { kind: 'key' | 'key-pair' }>,
     ip: string,
     log: AuthLog,
+    memo?: CredentialMemo,
   ): Promise<Principal> {
     const presented =
       credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
-    const result = await deps.verifier.verify({ key: presented, ip, anyEnvironment: true });
+    const result = await deps.verifier.verify({ key: presented, ip, anyEnvironment: true, memo });
     if (!result.valid || !result.key) {
       log.warn(
         { event: 'auth.failure', reason: result.code, keyId: keyIdOf(credential), ip },

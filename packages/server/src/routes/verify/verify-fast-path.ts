@@ -15,14 +15,16 @@
  * `verify-fast-path.test.ts` sends the same requests both ways and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   type Credential,
-  collectCredentialHeaders,
+  type CredentialMemo,
   ERROR_CODES,
-  extractCredential,
   isKeywardError,
   KeywardError,
+  parseApiKeyHeader,
+  parseAuthorization,
 } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import fastJson from 'fast-json-stringify';
@@ -31,7 +33,7 @@ import type { AppContext } from '../../app/app-context.ts';
 import { describeValidation, type ErrorOptions, errorBody } from '../../app/error-handler.ts';
 import { parseJsonBody } from '../../app/json-body.ts';
 import type { RequestRecorder } from '../../app/metrics.ts';
-import { requestIdOf } from '../../app/request-identity.ts';
+import { requestIdFrom } from '../../app/request-identity.ts';
 import { createValidatorCompiler } from '../../app/validators.ts';
 import { type AuthLog, requireScopes } from '../../auth/authenticator.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
@@ -66,17 +68,92 @@ function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/json\s*;/i.test(contentType);
 }
 
-/** The common shape's key credential, or null when the request is for the Fastify route. */
-function keyCredentialOf(request: IncomingMessage): KeyCredential | null {
+/** What the fast path needs of a request's headers. */
+interface RequestHead {
+  credential: KeyCredential;
+  /** The declared body length; NaN when none was declared. */
+  contentLength: number;
+  requestId: string;
+}
+
+/**
+ * Whether a raw header name is `lowercase` (its length already known to match), trying the two
+ * spellings clients send before lowering the case of another.
+ */
+const isHeader = (name: string, lowercase: string, titleCase: string) =>
+  name === lowercase || name === titleCase || name.toLowerCase() === lowercase;
+
+/**
+ * Reads the headers of a request in its common shape, in one pass over the raw headers (Node
+ * builds `request.headers` only when asked), or returns null when the request is for the
+ * Fastify route: another route or method, no JSON, no key credential or more than one, the
+ * local CLI's header. Values are read as `request.headers` would give them: the first
+ * `Content-Type`, and repeated `X-Request-Id` values joined, which no sane id survives.
+ */
+function readHead(request: IncomingMessage): RequestHead | null {
   if (request.method !== 'POST' || request.url !== ROUTE) return null;
-  if (!isJson(request.headers['content-type'])) return null;
-  if (request.headers['x-keyward-local'] !== undefined) return null;
-  const credential = extractCredential({
-    ...collectCredentialHeaders(request.rawHeaders),
-    queryKey: [],
-    allowQueryKey: false,
-  });
-  return credential.kind === 'key' || credential.kind === 'key-pair' ? credential : null;
+  const raw = request.rawHeaders;
+  let credentialCount = 0;
+  let authorization: string | undefined;
+  let apiKey: string | undefined;
+  let contentType: string | undefined;
+  let contentLength = Number.NaN;
+  let requestIds = 0;
+  let requestId: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    switch (name.length) {
+      case 13:
+        if (isHeader(name, 'authorization', 'Authorization')) {
+          credentialCount++;
+          authorization = value;
+        }
+        break;
+      case 9:
+        if (isHeader(name, 'x-api-key', 'X-API-Key')) {
+          credentialCount++;
+          apiKey = value;
+        }
+        break;
+      case 12:
+        if (isHeader(name, 'content-type', 'Content-Type')) contentType ??= value;
+        else if (isHeader(name, 'x-request-id', 'X-Request-Id')) {
+          requestIds++;
+          requestId = value;
+        }
+        break;
+      case 14:
+        if (isHeader(name, 'content-length', 'Content-Length')) contentLength = Number(value);
+        break;
+      case 15:
+        if (isHeader(name, 'x-keyward-local', 'X-Keyward-Local')) return null;
+        break;
+    }
+  }
+  if (credentialCount !== 1 || !isJson(contentType)) return null;
+  const credential =
+    authorization !== undefined ? parseAuthorization(authorization) : parseApiKeyHeader(apiKey as string);
+  if (credential.kind !== 'key' && credential.kind !== 'key-pair') return null;
+  return { credential, contentLength, requestId: requestIdFrom(requestIds > 1 ? undefined : requestId) };
+}
+
+/**
+ * What a connection's caller proved last (see {@link CredentialMemo}): the platform's services
+ * present the same key on every request of a kept-alive connection.
+ */
+// Kept beside Node's objects rather than on them: a property added to a socket or a request
+// gives it a hidden class of its own, and Node's stream code then runs polymorphic for every
+// request of the process.
+const callerMemos = new WeakMap<Socket, CredentialMemo>();
+
+function callerMemoOf(request: IncomingMessage): CredentialMemo {
+  let memo = callerMemos.get(request.socket);
+  if (!memo) {
+    memo = {};
+    callerMemos.set(request.socket, memo);
+  }
+  return memo;
 }
 
 /** Carries the request id into security log lines, as Fastify's request logger does. */
@@ -96,24 +173,24 @@ interface FastPathShared extends VerifyFastPathDeps {
   serialize: (answer: Awaited<ReturnType<typeof answerVerification>>) => string;
 }
 
-const EXCHANGE = Symbol('keyward.verifyExchange');
-type ExchangeRequest = IncomingMessage & { [EXCHANGE]?: VerifyExchange };
+const exchanges = new WeakMap<IncomingMessage, VerifyExchange>();
 
-// Shared listeners: the per-request state hangs off the request, so taking a request creates
-// no closures (this path runs for every call the platform receives).
-function onBodyData(this: ExchangeRequest, chunk: Buffer): void {
-  this[EXCHANGE]?.data(chunk);
+// Shared listeners: the per-request state is found through the request, so taking a request
+// creates no closures (this path runs for every call the platform receives).
+function onBodyData(this: IncomingMessage, chunk: Buffer): void {
+  exchanges.get(this)?.data(chunk);
 }
-function onBodyEnd(this: ExchangeRequest): void {
-  this[EXCHANGE]?.end();
+function onBodyEnd(this: IncomingMessage): void {
+  exchanges.get(this)?.end();
 }
-function onBodyError(this: ExchangeRequest): void {
-  this[EXCHANGE]?.abort();
+function onBodyError(this: IncomingMessage): void {
+  exchanges.get(this)?.abort();
 }
 
 /** One verify request on the fast path: reads the body, answers, records the metrics. */
 class VerifyExchange {
   private readonly started = performance.now();
+  private readonly credential: KeyCredential;
   private readonly requestId: string;
   private readonly declared: number;
   private chunks: Buffer[] = [];
@@ -121,12 +198,13 @@ class VerifyExchange {
 
   constructor(
     private readonly shared: FastPathShared,
-    private readonly request: ExchangeRequest,
+    private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
-    private readonly credential: KeyCredential,
+    head: RequestHead,
   ) {
-    this.requestId = requestIdOf(request);
-    this.declared = Number(request.headers['content-length']);
+    this.credential = head.credential;
+    this.requestId = head.requestId;
+    this.declared = head.contentLength;
   }
 
   /** Reads the body within the limit, as Fastify's body reader does, then answers. */
@@ -135,7 +213,7 @@ class VerifyExchange {
       this.refuseBody(new KeywardError('PAYLOAD_TOO_LARGE'));
       return;
     }
-    this.request[EXCHANGE] = this;
+    exchanges.set(this.request, this);
     this.request.on('data', onBodyData);
     this.request.on('end', onBodyEnd);
     this.request.on('error', onBodyError);
@@ -175,7 +253,7 @@ class VerifyExchange {
    * with, and the error listener keeps a late socket error from being uncaught) but do nothing.
    */
   private stop(): void {
-    this.request[EXCHANGE] = undefined;
+    exchanges.delete(this.request);
   }
 
   private async answer(text: string): Promise<void> {
@@ -194,7 +272,8 @@ class VerifyExchange {
       }
       const log = new RequestLog(this.shared.logger, this.requestId);
       const ip = this.shared.clientAddress(this.request);
-      const principal = await ctx.auth.authenticateKey(this.credential, ip, log);
+      const memo = callerMemoOf(this.request);
+      const principal = await ctx.auth.authenticateKey(this.credential, ip, log, memo);
       requireScopes(principal, VERIFY_CALLER_SCOPES, log);
       const result = await answerVerification(ctx, principal, body as Static<typeof VerifyBody>);
       this.send(200, this.shared.serialize(result));
@@ -247,10 +326,10 @@ export function createVerifyFastPath(deps: VerifyFastPathDeps): VerifyFastPath {
   return {
     take(request, response) {
       if (closing) return false;
-      const credential = keyCredentialOf(request);
-      if (!credential) return false;
+      const head = readHead(request);
+      if (!head) return false;
       taken++;
-      new VerifyExchange(shared, request, response, credential).start();
+      new VerifyExchange(shared, request, response, head).start();
       return true;
     },
     close() {
