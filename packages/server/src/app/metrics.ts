@@ -4,14 +4,15 @@
  * Prometheus metrics from prom-client, in a registry of this app's own (so several apps in one
  * process, as in tests, do not collide): HTTP requests and latencies by route pattern (never
  * the raw URL, which could carry a query-string key), verifications by outcome, the key
- * cache, the database pool and the process. Per request the cost is one counter increment and
- * one histogram observation.
+ * cache, the database pool and the process. Per request the cost is a few number increments
+ * (hot-metrics.ts); prom-client formats them when scraped.
  */
 import type { VerificationSink } from '@keyward/core';
 import type { Store } from '@keyward/storage';
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { KeyCacheStats } from '../verification/cached-key-lookup.ts';
+import { createHotCounters, createHotHistogram, type HotCounter } from './hot-metrics.ts';
 
 /** Counts one answered request with its status and duration. */
 export type RequestRecorder = (status: number, seconds: number) => void;
@@ -29,24 +30,32 @@ export interface AppMetrics {
 export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheStats }): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'keyward_' });
-  const requests = new Counter({
+  // Counted on every request, so in hot series folded in at scrape time (hot-metrics.ts).
+  const requestCounts = createHotCounters<'route' | 'method' | 'status'>();
+  new Counter({
     name: 'keyward_http_requests_total',
     help: 'HTTP requests by route, method and status.',
     labelNames: ['route', 'method', 'status'] as const,
     registers: [registry],
+    collect() {
+      requestCounts.collect(this);
+    },
   });
-  const latency = new Histogram({
+  const latency = createHotHistogram<'route' | 'method'>({
     name: 'keyward_http_request_duration_seconds',
     help: 'HTTP request latency by route.',
-    labelNames: ['route', 'method'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registry,
   });
-  const outcomes = new Counter({
+  const outcomeCounts = createHotCounters<'code'>();
+  new Counter({
     name: 'keyward_verifications_total',
     help: 'Verifications of known keys by outcome code.',
     labelNames: ['code'] as const,
     registers: [registry],
+    collect() {
+      outcomeCounts.collect(this);
+    },
   });
   new Gauge({
     name: 'keyward_key_cache_entries',
@@ -81,19 +90,18 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
     },
   });
 
-  // prom-client hashes the label set on every call; the label sets here are few (routes,
-  // methods, statuses, outcome codes), so each is bound once and reused.
+  // Each route's series are bound once; the label sets are few (routes, methods, statuses).
   const recorders = new Map<string, RequestRecorder>();
   const recorderFor = (route: string, method: string): RequestRecorder => {
     const id = `${method} ${route}`;
     let recorder = recorders.get(id);
     if (!recorder) {
-      const timing = latency.labels({ route, method });
-      const byStatus = new Map<number, Counter.Internal>();
+      const timing = latency.series({ route, method });
+      const byStatus = new Map<number, HotCounter>();
       recorder = (status, seconds) => {
         let counter = byStatus.get(status);
         if (!counter) {
-          counter = requests.labels({ route, method, status });
+          counter = requestCounts.series({ route, method, status });
           byStatus.set(status, counter);
         }
         counter.inc();
@@ -103,11 +111,11 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
     }
     return recorder;
   };
-  const outcomeCounters = new Map<string, Counter.Internal>();
+  const outcomeCounters = new Map<string, HotCounter>();
   const countOutcome = (code: string) => {
     let counter = outcomeCounters.get(code);
     if (!counter) {
-      counter = outcomes.labels({ code });
+      counter = outcomeCounts.series({ code });
       outcomeCounters.set(code, counter);
     }
     counter.inc();
