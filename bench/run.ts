@@ -4,14 +4,14 @@
  * bench/results/latest.json. See docs/benchmarks.md for how to read it.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyward/core';
 import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
-import { createTestDatabase, TEST_PEPPER } from '@keyward/test-utils';
+import { createTestDatabase, rssOf, sqliteProcessEnv, TEST_PEPPER } from '@keyward/test-utils';
 import { HAS_TASKSET, load, pinSelf, startPinned } from './http-bench.ts';
 
 const quick = process.argv.includes('--quick');
@@ -42,11 +42,6 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     child.stdout.on('data', (d) => (out += d));
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
   });
-}
-
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 /** Inserts `count` keys (and secrets) directly, in multi-row batches. */
@@ -214,7 +209,11 @@ async function main() {
   );
   process.stderr.write('in-process (PostgreSQL)…\n');
   const pg = await inProcess('postgres');
-  record('verify, cold key, PostgreSQL (median)', `${pg.cold.toFixed(1)} µs`, 'two queries on loopback');
+  record(
+    'verify, cold key, PostgreSQL (median)',
+    `${pg.cold.toFixed(1)} µs`,
+    'one prepared query on loopback',
+  );
   record('key creation, PostgreSQL', `${Math.round(pg.createPerSecond).toLocaleString('en')}/s`);
   await pg.store.close();
   await pg.database.drop();
@@ -228,14 +227,7 @@ async function main() {
 
   // HTTP: a server process on the SQLite database made above.
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
-  const env = {
-    ...process.env,
-    KEYWARD_DATA_DIR: dataDir,
-    KEYWARD_DATABASE_URL: '',
-    KEYWARD_PEPPER: TEST_PEPPER,
-    KEYWARD_LOG_LEVEL: 'warn',
-    KEYWARD_PORT: '0',
-  };
+  const env = sqliteProcessEnv(dataDir, { KEYWARD_PORT: '0' });
   const boot = JSON.parse(
     await run(
       [
