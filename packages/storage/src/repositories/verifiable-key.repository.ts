@@ -15,12 +15,17 @@ export function verifiableKeyFromRows(
   row: VerifiableKeyRow,
   secrets: readonly Selectable<KeySecretTable>[],
 ): VerifiableKey {
-  const { owner_enabled, owner_role, owner_is_operator, ...keyRow } = row;
   const owner =
-    owner_enabled === null
+    row.owner_enabled === null
       ? null
-      : { enabled: owner_enabled === 1, role: owner_role as Role, isOperator: owner_is_operator === 1 };
-  return toVerifiableKey(keyRowToKey(keyRow), secrets.map(secretRowToSecret), owner);
+      : {
+          enabled: row.owner_enabled === 1,
+          role: row.owner_role as Role,
+          isOperator: row.owner_is_operator === 1,
+        };
+  // The key row is read as it is (keyRowToKey takes only its own columns): copying it without
+  // the owner columns would cost a cold verification a needless object of thirty fields.
+  return toVerifiableKey(keyRowToKey(row), secrets.map(secretRowToSecret), owner);
 }
 
 /** A row of the one-query lookup: the key row, and one live secret or nulls. */
@@ -41,16 +46,6 @@ export function verifiableKeyFromJoinedRows(
 ): VerifiableKey | undefined {
   const first = rows[0];
   if (!first) return undefined;
-  const {
-    secret_id: _id,
-    secret_slot: _slot,
-    secret_digest: _digest,
-    secret_pepper_version: _pepperVersion,
-    secret_hint: _hint,
-    secret_created_at: _createdAt,
-    secret_expires_at: _expiresAt,
-    ...keyRow
-  } = first;
   const secrets: Selectable<KeySecretTable>[] = [];
   for (const row of rows) {
     if (row.secret_id === null) continue;
@@ -65,7 +60,8 @@ export function verifiableKeyFromJoinedRows(
       expires_at: row.secret_expires_at,
     });
   }
-  return verifiableKeyFromRows(keyRow, secrets);
+  // The first row carries the key's columns (and secret columns, which are not read as such).
+  return verifiableKeyFromRows(first, secrets);
 }
 
 /**
