@@ -13,8 +13,11 @@ import { load, type Spawned, startPinned } from '../../../bench/http-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');
-/** Measured at 0.25–0.45 on the reference machine (docs/benchmarks.md); under half of that fails. */
-const FLOOR = 0.12;
+/**
+ * Measured at 0.31–0.42 on the reference machine, alone or beside the rest of the suite
+ * (docs/benchmarks.md); under half of the lowest fails.
+ */
+const FLOOR = 0.15;
 
 describe('verify path performance guard', () => {
   let dataDir: string;
