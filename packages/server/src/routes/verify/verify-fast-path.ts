@@ -139,12 +139,11 @@ function readHead(request: IncomingMessage): RequestHead | null {
 }
 
 /**
- * What a connection's caller proved last (see {@link CredentialMemo}): the platform's services
- * present the same key on every request of a kept-alive connection.
+ * What each connection's caller proved last (see {@link CredentialMemo}): the platform's
+ * services present the same key on every request of a kept-alive connection. Kept beside
+ * Node's objects rather than on them: a property added to a socket or a request gives it a
+ * hidden class of its own, and Node's stream code then runs polymorphic for every request.
  */
-// Kept beside Node's objects rather than on them: a property added to a socket or a request
-// gives it a hidden class of its own, and Node's stream code then runs polymorphic for every
-// request of the process.
 const callerMemos = new WeakMap<Socket, CredentialMemo>();
 
 function callerMemoOf(request: IncomingMessage): CredentialMemo {
