@@ -37,7 +37,7 @@ import { requestIdFrom } from '../../app/request-identity.ts';
 import { createValidatorCompiler } from '../../app/validators.ts';
 import { type AuthLog, requireScopes } from '../../auth/authenticator.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
-import { answerVerification, VERIFY_CALLER_SCOPES } from './verify.ts';
+import { answerVerification, VERIFY_CALLER_SCOPES, type VerifyAnswer } from './verify.ts';
 
 type KeyCredential = Extract<Credential, { kind: 'key' | 'key-pair' }>;
 
@@ -169,7 +169,28 @@ class RequestLog implements AuthLog {
 /** What every exchange shares: the compiled schema and serializer, and the app. */
 interface FastPathShared extends VerifyFastPathDeps {
   validate: ReturnType<ReturnType<typeof createValidatorCompiler>>;
-  serialize: (answer: Awaited<ReturnType<typeof answerVerification>>) => string;
+  serialize: (answer: VerifyAnswer) => string;
+}
+
+/**
+ * Serializes answers, reusing the text of a key's plain VALID answer: it is byte for byte the
+ * same on every verification of that key while it stays loaded (its shown identity is one
+ * object per loaded key, see answerVerification), and it is most of what this path sends.
+ */
+function answerSerializer(serialize: (answer: VerifyAnswer) => string): (answer: VerifyAnswer) => string {
+  const validAnswers = new WeakMap<object, string>();
+  return (answer) => {
+    const key = answer.key;
+    if (!key || answer.code !== 'VALID' || answer.ratelimit || answer.remaining !== undefined) {
+      return serialize(answer);
+    }
+    let text = validAnswers.get(key);
+    if (text === undefined) {
+      text = serialize(answer);
+      validAnswers.set(key, text);
+    }
+    return text;
+  };
 }
 
 const exchanges = new WeakMap<IncomingMessage, VerifyExchange>();
@@ -302,13 +323,17 @@ class VerifyExchange {
   }
 
   private send(status: number, payload: string, extraHeaders?: Record<string, string>): void {
-    const headers: Record<string, string | number> = {
-      'x-request-id': this.requestId,
-      'content-type': JSON_TYPE,
-      'content-length': Buffer.byteLength(payload),
-    };
-    if (extraHeaders) Object.assign(headers, extraHeaders);
-    this.response.writeHead(status, headers);
+    // A flat list: Node stores it as is, where an object is first walked key by key.
+    const headers: (string | number)[] = [
+      'x-request-id',
+      this.requestId,
+      'content-type',
+      JSON_TYPE,
+      'content-length',
+      Buffer.byteLength(payload),
+    ];
+    if (extraHeaders) for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string);
+    this.response.writeHead(status, headers as string[]);
     this.response.end(payload);
     this.shared.recordRequest(status, (performance.now() - this.started) / 1000);
   }
@@ -318,7 +343,7 @@ export function createVerifyFastPath(deps: VerifyFastPathDeps): VerifyFastPath {
   const shared: FastPathShared = {
     ...deps,
     validate: createValidatorCompiler()({ schema: VerifyBody, httpPart: 'body', method: 'POST', url: ROUTE }),
-    serialize: fastJson(VerifyResponse),
+    serialize: answerSerializer(fastJson(VerifyResponse)),
   };
   let closing = false;
   let taken = 0;

@@ -8,7 +8,7 @@
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEYWARD_SCOPES, type PresentedKey } from '@keyward/core';
+import { KEYWARD_SCOPES, type KeyIdentity, type PresentedKey } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
 import { throttleGuessing } from '../../auth/authenticator.ts';
@@ -27,6 +27,31 @@ function presentedKey(key: string): PresentedKey {
   return pair ? { keyId: pair[1] as string, tail: pair[2] as string } : key;
 }
 
+export type VerifyAnswer = Static<typeof VerifyResponse>;
+type PublicIdentity = NonNullable<VerifyAnswer['key']>;
+
+/**
+ * What the answer shows of a key, one object per loaded key as the verifier's identity is
+ * (both are immutable; a change to the key loads a new one), instead of one per verification.
+ */
+const publicIdentities = new WeakMap<KeyIdentity, PublicIdentity>();
+function publicIdentityOf(identity: KeyIdentity): PublicIdentity {
+  let shown = publicIdentities.get(identity);
+  if (!shown) {
+    shown = {
+      id: identity.id,
+      name: identity.name,
+      orgId: identity.orgId,
+      ownerId: identity.ownerId,
+      environment: identity.environment,
+      scopes: identity.scopes as string[],
+      metadata: identity.metadata,
+    };
+    publicIdentities.set(identity, shown);
+  }
+  return shown;
+}
+
 /**
  * Answers a verify request of an authenticated caller: the body of the 200. Shared by the
  * Fastify route and the fast path ({@link createVerifyFastPath}), which differ only in how
@@ -36,7 +61,7 @@ export async function answerVerification(
   ctx: AppContext,
   principal: Principal,
   body: Static<typeof VerifyBody>,
-): Promise<Static<typeof VerifyResponse>> {
+): Promise<VerifyAnswer> {
   // Guessing is judged per end client (body.ip), never per calling service.
   if (body.ip) await throttleGuessing(ctx, body.ip);
   const result = await ctx.verification.verifier.verify({
@@ -52,19 +77,8 @@ export async function answerVerification(
     ctx.failureGuard.recordFailure(body.ip, ctx.clock());
   }
   // Built field by field: this runs on every verification, and spreads cost more here.
-  const answer: Static<typeof VerifyResponse> = { valid: result.valid, code: result.code };
-  const key = result.key;
-  if (key) {
-    answer.key = {
-      id: key.id,
-      name: key.name,
-      orgId: key.orgId,
-      ownerId: key.ownerId,
-      environment: key.environment,
-      scopes: key.scopes as string[],
-      metadata: key.metadata,
-    };
-  }
+  const answer: VerifyAnswer = { valid: result.valid, code: result.code };
+  if (result.key) answer.key = publicIdentityOf(result.key);
   if (result.ratelimit) {
     answer.ratelimit = {
       limit: result.ratelimit.limit,
