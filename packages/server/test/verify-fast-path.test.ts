@@ -93,6 +93,30 @@ describe('POST /v1/verify fast path', () => {
     }
   });
 
+  it('shows a key as it is now, the moment it changes', async () => {
+    const key = await world.createKey({ name: 'before', scopes: ['export'], metadata: { plan: 'free' } });
+    const fast = async (body: unknown) => JSON.parse((await send('/v1/verify', json(admin, body))).body);
+    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
+    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
+
+    const patched = await fetch(`${base}/v1/keys/${key.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'after', metadata: { plan: 'pro' } }),
+    });
+    expect(patched.status).toBe(200);
+    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({
+      valid: true,
+      key: { name: 'after', metadata: { plan: 'pro' } },
+    });
+    // Another outcome for the same loaded key is its own answer, not the remembered VALID one.
+    expect(await fast({ key: key.key, scopes: ['admin'] })).toMatchObject({
+      valid: false,
+      code: 'INSUFFICIENT_SCOPE',
+      key: { name: 'after' },
+    });
+  });
+
   it('reports rate-limit state the same way', async () => {
     const key = await world.createKey({
       name: 'limited',
