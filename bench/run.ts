@@ -3,7 +3,7 @@
  * node:http server, in one run on this machine. Prints a table and writes
  * bench/results/latest.json. See docs/benchmarks.md for how to read it.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,16 @@ const record = (name: string, value: string, note?: string) => {
   rows.push({ name, value, ...(note ? { note } : {}) });
   process.stderr.write(`  ${name}: ${value}${note ? `  (${note})` : ''}\n`);
 };
+
+/** Whether valgrind is installed: without it, the instruction count is left out. */
+function hasValgrind(): boolean {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -346,6 +356,22 @@ async function main() {
   await sqlite.store.close();
   await sqlite.database.drop();
   rmSync(dataDir, { recursive: true, force: true });
+
+  // Instructions per request: the one HTTP figure a busy machine does not move (see the script).
+  if (!quick && hasValgrind()) {
+    process.stderr.write('Instructions per request under callgrind (about 2 minutes)…\n');
+    const counted = execFileSync('bash', [join(ROOT, 'bench/instructions-per-request.sh')], {
+      encoding: 'utf8',
+    });
+    const figure = (label: string) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(counted)?.[1]);
+    const instructions = { plain: figure('plain node:http'), verify: figure('POST /v1/verify') };
+    json.instructionsPerRequest = { ...instructions, ratio: instructions.plain / instructions.verify };
+    record(
+      'instructions per request, server main thread: plain / POST /v1/verify',
+      `${instructions.plain.toLocaleString('en')} / ${instructions.verify.toLocaleString('en')}`,
+      `${(instructions.plain / instructions.verify).toFixed(3)} × plain, counted by callgrind`,
+    );
+  }
 
   json.rows = rows;
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(json, null, 2)}\n`);
