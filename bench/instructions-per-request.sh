@@ -33,9 +33,9 @@ count() {
   for _ in $(seq 1 600); do grep -q 'listening on' "$work/$name.log" && break; sleep 0.5; done
   local load=(-c 10 -m POST -H content-type=application/json -H "authorization=Api-Key $admin" -b "$body")
   "$AUTOCANNON" "${load[@]}" -a "$WARM" "http://127.0.0.1:$port$path" > /dev/null 2>&1
-  callgrind_control -i on "$pid" > /dev/null
+  callgrind_control -i on "$pid" > /dev/null 2>&1
   "$AUTOCANNON" "${load[@]}" -a "$COUNT" "http://127.0.0.1:$port$path" > /dev/null 2>&1
-  callgrind_control -i off "$pid" > /dev/null
+  callgrind_control -i off "$pid" > /dev/null 2>&1
   kill -INT "$pid"
   wait "$pid" || true
   local total

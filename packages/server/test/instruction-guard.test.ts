@@ -1,0 +1,33 @@
+/**
+ * The noise-free half of the verify path's regression guard: instructions per request of
+ * POST /v1/verify against the bare node:http server, counted by callgrind
+ * (bench/instructions-per-request.sh). The count does not move with the machine's load, so the
+ * floor can sit close under the measured ratio and still never fail a good build.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SCRIPT = fileURLToPath(new URL('../../../bench/instructions-per-request.sh', import.meta.url));
+const HAS_VALGRIND = spawnSync('valgrind', ['--version']).status === 0;
+/**
+ * Measured at 0.53–0.56 (docs/benchmarks.md); 0.44 before the tick object was held
+ * (cli/bin/hold-tick-shape.js). The floor leaves room for 10–15% more instructions per
+ * request; a change that adds more fails.
+ */
+const FLOOR = 0.48;
+
+describe('verify path instruction guard', () => {
+  it.skipIf(!HAS_VALGRIND)(
+    `executes no fewer than ${FLOOR} × the plain server's instructions per request`,
+    () => {
+      const output = execFileSync('bash', [SCRIPT], {
+        encoding: 'utf8',
+        env: { ...process.env, WARM: '10000', COUNT: '4000' },
+      });
+      const ratio = Number(/plain \/ Keyward\s+([\d.]+)/.exec(output)?.[1]);
+      expect(ratio, output).toBeGreaterThan(FLOOR);
+    },
+    600_000,
+  );
+});
