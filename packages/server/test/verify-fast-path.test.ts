@@ -224,13 +224,14 @@ describe('POST /v1/verify fast path', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const target = await world.createKey({ name: 'target', scopes: [] });
     const caller = await world.createKey({ name: 'service', scopes: ['keys:verify'] });
-    const post = (key: string) =>
+    const post = (key: string, header: 'authorization' | 'x-api-key' = 'authorization') =>
       new Promise<{ status: number; reused: boolean; code: string }>((resolve, reject) => {
         const body = JSON.stringify({ key: target.key });
+        const credential = header === 'authorization' ? `Api-Key ${key}` : key;
         const req = httpRequest(`${base}/v1/verify`, {
           method: 'POST',
           agent,
-          headers: { authorization: `Api-Key ${key}`, 'content-type': 'application/json' },
+          headers: { [header]: credential, 'content-type': 'application/json' },
         });
         req.on('response', (response) => {
           let text = '';
@@ -260,6 +261,16 @@ describe('POST /v1/verify fast path', () => {
       expect(await post(caller.key)).toEqual({ status: 403, reused: true, code: 'INSUFFICIENT_SCOPE' });
       await admin('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:verify'] });
       expect(await post(caller.key)).toMatchObject({ status: 200, code: 'VALID' });
+      // Another caller on the same connection is that caller, in either header.
+      const reader = await world.createKey({ name: 'reader', scopes: ['keys:read'] });
+      expect(await post(reader.key)).toEqual({ status: 403, reused: true, code: 'INSUFFICIENT_SCOPE' });
+      expect(await post(caller.key, 'x-api-key')).toEqual({ status: 200, reused: true, code: 'VALID' });
+      expect(await post(reader.key, 'x-api-key')).toEqual({
+        status: 403,
+        reused: true,
+        code: 'INSUFFICIENT_SCOPE',
+      });
+      expect(await post(caller.key)).toEqual({ status: 200, reused: true, code: 'VALID' });
       // Another credential on the same connection is checked in full.
       const typo = `${caller.key.slice(0, -1)}${caller.key.endsWith('x') ? 'y' : 'x'}`;
       expect(await post(typo)).toMatchObject({ status: 401, code: 'MALFORMED_CREDENTIAL' });

@@ -71,6 +71,7 @@ function isJson(contentType: string | undefined): boolean {
 /** What the fast path needs of a request's headers. */
 interface RequestHead {
   credential: KeyCredential;
+  connection: ConnectionMemo;
   /** The declared body length; NaN when none was declared. */
   contentLength: number;
   requestId: string;
@@ -132,25 +133,66 @@ function readHead(request: IncomingMessage): RequestHead | null {
     }
   }
   if (credentialCount !== 1 || !isJson(contentType)) return null;
-  const credential =
-    authorization !== undefined ? parseAuthorization(authorization) : parseApiKeyHeader(apiKey as string);
-  if (credential.kind !== 'key' && credential.kind !== 'key-pair') return null;
-  return { credential, contentLength, requestId: requestIdFrom(requestIds > 1 ? undefined : requestId) };
+  const connection = connectionMemoOf(request);
+  const credential = credentialOf(connection, authorization, apiKey as string);
+  if (!credential) return null;
+  return {
+    credential,
+    connection,
+    contentLength,
+    requestId: requestIdFrom(requestIds > 1 ? undefined : requestId),
+  };
 }
 
 /**
- * What each connection's caller proved last (see {@link CredentialMemo}): the platform's
- * services present the same key on every request of a kept-alive connection. Kept beside
- * Node's objects rather than on them: a property added to a socket or a request gives it a
- * hidden class of its own, and Node's stream code then runs polymorphic for every request.
+ * The key credential in the request's one credential header, or null for any other kind. The
+ * header a connection sent last is parsed once: the platform's services send the very same
+ * header on every request of a kept-alive connection.
  */
-const callerMemos = new WeakMap<Socket, CredentialMemo>();
+function credentialOf(
+  connection: ConnectionMemo,
+  authorization: string | undefined,
+  apiKey: string,
+): KeyCredential | null {
+  const header = authorization ?? apiKey;
+  const inAuthorization = authorization !== undefined;
+  if (connection.header === header && connection.inAuthorization === inAuthorization) {
+    return connection.credential as KeyCredential;
+  }
+  const credential = inAuthorization ? parseAuthorization(header) : parseApiKeyHeader(header);
+  if (credential.kind !== 'key' && credential.kind !== 'key-pair') return null;
+  connection.header = header;
+  connection.inAuthorization = inAuthorization;
+  connection.credential = credential;
+  return credential;
+}
 
-function callerMemoOf(request: IncomingMessage): CredentialMemo {
-  let memo = callerMemos.get(request.socket);
+/**
+ * What a connection's caller sent and proved last: the platform's services present the same
+ * key on every request of a kept-alive connection. The memo is only ever compared with what the
+ * same connection sent before (see {@link CredentialMemo}).
+ */
+interface ConnectionMemo {
+  /** The caller's proven credential, for the authenticator. */
+  caller: CredentialMemo;
+  /** The credential header's text on the last request taken, and what it parsed to. */
+  header?: string;
+  inAuthorization?: boolean;
+  credential?: KeyCredential;
+}
+
+/**
+ * Kept beside Node's objects rather than on them: a property added to a socket or a request
+ * gives it a hidden class of its own, and Node's stream code then runs polymorphic for every
+ * request.
+ */
+const connectionMemos = new WeakMap<Socket, ConnectionMemo>();
+
+function connectionMemoOf(request: IncomingMessage): ConnectionMemo {
+  let memo = connectionMemos.get(request.socket);
   if (!memo) {
-    memo = {};
-    callerMemos.set(request.socket, memo);
+    memo = { caller: {} };
+    connectionMemos.set(request.socket, memo);
   }
   return memo;
 }
@@ -211,6 +253,7 @@ function onBodyError(this: IncomingMessage): void {
 class VerifyExchange {
   private readonly started = performance.now();
   private readonly credential: KeyCredential;
+  private readonly connection: ConnectionMemo;
   private readonly requestId: string;
   private readonly declared: number;
   private chunks: Buffer[] = [];
@@ -223,6 +266,7 @@ class VerifyExchange {
     head: RequestHead,
   ) {
     this.credential = head.credential;
+    this.connection = head.connection;
     this.requestId = head.requestId;
     this.declared = head.contentLength;
   }
@@ -292,8 +336,7 @@ class VerifyExchange {
       }
       const log = new RequestLog(this.shared.logger, this.requestId);
       const ip = this.shared.clientAddress(this.request);
-      const memo = callerMemoOf(this.request);
-      const principal = await ctx.auth.authenticateKey(this.credential, ip, log, memo);
+      const principal = await ctx.auth.authenticateKey(this.credential, ip, log, this.connection.caller);
       requireScopes(principal, VERIFY_CALLER_SCOPES, log);
       const result = await answerVerification(ctx, principal, body as Static<typeof VerifyBody>);
       this.send(200, this.shared.serialize(result));
