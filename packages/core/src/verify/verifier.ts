@@ -188,32 +188,55 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return lookup.cached?.(key.keyId) === key ? key : undefined;
   }
 
-  /** Parses, looks up and checks the secret; the key and until when it holds, or the failure. */
-  async function prove(request: VerifyRequest, now: number): Promise<VerifiableKey | VerifyResult> {
+  type Proof = VerifiableKey | VerifyResult;
+
+  /**
+   * Parses, looks up and checks the secret: the key, or the failure. Answers synchronously
+   * unless the key has to be read from the store, so a cached key costs no promise.
+   */
+  function prove(request: VerifyRequest, now: number): Proof | Promise<Proof> {
     const presented = request.key;
     const digest = hash('sha256', typeof presented === 'string' ? presented : pairText(presented), 'buffer');
     // A credential proven before for the cached key needs no parsing: it is the same bytes.
     const claimedId = typeof presented === 'string' ? keyIdIn(presented) : presented.keyId;
     const cachedKey = claimedId === undefined ? undefined : lookup.cached?.(claimedId);
-    let until = cachedKey ? provenUntil(cachedKey, digest, now) : -1;
-    let key = until === -1 ? undefined : cachedKey;
-    if (!key) {
-      const parsed =
-        typeof presented === 'string'
-          ? parseKey(presented, prefix)
-          : parseKeyPair(presented.keyId, presented.tail, { prefix, environments: environments.slugs() });
-      if (!parsed.ok) return MALFORMED;
-      key = lookup.cached?.(parsed.key.keyId) ?? (await lookup.findByKeyId(parsed.key.keyId));
-      // A key string names its environment; a key moved to another one would not match it.
-      if (!key || key.revoked || key.environment !== parsed.key.environment) return NOT_FOUND;
-      if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
-      until = secretValidUntil(key, parsed.key.secret, digest, now);
-      if (until === -1) return NOT_FOUND;
-    } else if (request.orgId !== undefined && key.orgId !== request.orgId) {
-      return NOT_FOUND;
+    const until = cachedKey ? provenUntil(cachedKey, digest, now) : -1;
+    if (cachedKey && until !== -1) {
+      if (request.orgId !== undefined && cachedKey.orgId !== request.orgId) return NOT_FOUND;
+      return remembered(request, cachedKey, until);
     }
+    const parsed =
+      typeof presented === 'string'
+        ? parseKey(presented, prefix)
+        : parseKeyPair(presented.keyId, presented.tail, { prefix, environments: environments.slugs() });
+    if (!parsed.ok) return MALFORMED;
+    const loaded = lookup.cached?.(parsed.key.keyId);
+    if (loaded) return checkSecret(request, loaded, parsed.key, digest, now);
+    return lookup
+      .findByKeyId(parsed.key.keyId)
+      .then((found) => checkSecret(request, found, parsed.key, digest, now));
+  }
+
+  /** Checks a parsed key against the key record it names. */
+  function checkSecret(
+    request: VerifyRequest,
+    key: VerifiableKey | null | undefined,
+    parsed: { environment: string; secret: string },
+    digest: Buffer,
+    now: number,
+  ): Proof {
+    // A key string names its environment; a key moved to another one would not match it.
+    if (!key || key.revoked || key.environment !== parsed.environment) return NOT_FOUND;
+    if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
+    const until = secretValidUntil(key, parsed.secret, digest, now);
+    if (until === -1) return NOT_FOUND;
+    return remembered(request, key, until);
+  }
+
+  /** Remembers a proven key in the caller's memo, and returns it. */
+  function remembered(request: VerifyRequest, key: VerifiableKey, until: number): VerifiableKey {
     if (request.memo) {
-      request.memo.presented = presented;
+      request.memo.presented = request.key;
       request.memo.key = key;
       request.memo.until = until;
     }
@@ -256,9 +279,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       if (key) {
         if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
       } else {
-        const proven = await prove(request, now);
-        if ('code' in proven) return proven;
-        key = proven;
+        const proof = prove(request, now);
+        const settled = proof instanceof Promise ? await proof : proof;
+        if ('code' in settled) return settled;
+        key = settled;
       }
 
       const identity = identityOf(key);
