@@ -8,14 +8,19 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { waitForListening } from '@keyward/test-utils';
 import autocannon from 'autocannon';
 
-export const HAS_TASKSET = (() => {
+/** Whether `command args…` runs here, i.e. the tool is installed and usable. */
+function runs(command: string, args: string[]): boolean {
   try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    execFileSync(command, args, { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+}
+
+export const HAS_TASKSET = runs('taskset', ['-p', String(process.pid)]);
+/** Without valgrind, the instruction count (bench/instructions-per-request.sh) is left out. */
+export const HAS_VALGRIND = runs('valgrind', ['--version']);
 
 /** Pins this process (the load generator) to core 0. */
 export function pinSelf(): void {

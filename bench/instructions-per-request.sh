@@ -22,19 +22,24 @@ admin=$(node packages/cli/bin/keyward.js bootstrap --org Bench --email b@bench.t
 key=$(node packages/cli/bin/keyward.js keys create --name bench --scopes process:start --json | field key)
 body="{\"key\":\"$key\",\"scopes\":[\"process:start\"]}"
 
-# count NAME PORT PATH -- NODE_ARGS...: prints the main thread's instructions per request.
+# count NAME PATH -- NODE_ARGS...: prints the main thread's instructions per request.
 count() {
-  local name=$1 port=$2 path=$3
-  shift 4
-  local out="$work/$name.callgrind"
-  PORT=$port KEYWARD_PORT=$port valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
+  local name=$1 path=$2
+  shift 3
+  local out="$work/$name.callgrind" url=''
+  PORT=0 KEYWARD_PORT=0 valgrind --tool=callgrind --smc-check=all-non-file --instr-atstart=no \
     --separate-threads=yes --callgrind-out-file="$out" node "$@" > "$work/$name.log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 600); do grep -q 'listening on' "$work/$name.log" && break; sleep 0.5; done
+  for _ in $(seq 1 600); do
+    url=$(grep -o 'listening on http://[0-9.:]*' "$work/$name.log" | head -1 | cut -d' ' -f3) || true
+    [ -n "$url" ] && break
+    sleep 0.5
+  done
+  [ -n "$url" ] || { echo "$name did not start: $(tail -5 "$work/$name.log")" >&2; exit 1; }
   local load=(-c 10 -m POST -H content-type=application/json -H "authorization=Api-Key $admin" -b "$body")
-  "$AUTOCANNON" "${load[@]}" -a "$WARM" "http://127.0.0.1:$port$path" > /dev/null 2>&1
+  "$AUTOCANNON" "${load[@]}" -a "$WARM" "$url$path" > /dev/null 2>&1
   callgrind_control -i on "$pid" > /dev/null 2>&1
-  "$AUTOCANNON" "${load[@]}" -a "$COUNT" "http://127.0.0.1:$port$path" > /dev/null 2>&1
+  "$AUTOCANNON" "${load[@]}" -a "$COUNT" "$url$path" > /dev/null 2>&1
   callgrind_control -i off "$pid" > /dev/null 2>&1
   kill -INT "$pid"
   wait "$pid" || true
@@ -43,8 +48,8 @@ count() {
   echo $((total / COUNT))
 }
 
-plain=$(count plain 4901 / -- --import tsx bench/plain-server.ts)
-keyward=$(count keyward 4902 /v1/verify -- packages/cli/bin/keyward.js serve)
+plain=$(count plain / -- --import tsx bench/plain-server.ts)
+keyward=$(count keyward /v1/verify -- packages/cli/bin/keyward.js serve)
 echo "instructions per request (main thread, $COUNT requests after $WARM):"
 echo "  plain node:http   $plain"
 echo "  POST /v1/verify   $keyward"

@@ -12,7 +12,7 @@ import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyw
 import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
 import { createTestDatabase, rssOf, sqliteProcessEnv, TEST_PEPPER } from '@keyward/test-utils';
-import { HAS_TASKSET, load, pinSelf, startPinned } from './http-bench.ts';
+import { HAS_TASKSET, HAS_VALGRIND, load, pinSelf, startPinned } from './http-bench.ts';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
@@ -34,16 +34,6 @@ const record = (name: string, value: string, note?: string) => {
   rows.push({ name, value, ...(note ? { note } : {}) });
   process.stderr.write(`  ${name}: ${value}${note ? `  (${note})` : ''}\n`);
 };
-
-/** Whether valgrind is installed: without it, the instruction count is left out. */
-function hasValgrind(): boolean {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -358,7 +348,7 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
 
   // Instructions per request: the one HTTP figure a busy machine does not move (see the script).
-  if (!quick && hasValgrind()) {
+  if (!quick && HAS_VALGRIND) {
     process.stderr.write('Instructions per request under callgrind (about 2 minutes)…\n');
     const counted = execFileSync('bash', [join(ROOT, 'bench/instructions-per-request.sh')], {
       encoding: 'utf8',

@@ -13,14 +13,9 @@
  */
 import { executionAsyncResource } from 'node:async_hooks';
 
-/** @type {object | undefined} */
-let heldTick;
+/** Held for the life of the process; never read. */
+const held = [];
 process.nextTick(() => {
   // Inside a tick callback, the "resource" of the current async context is the tick object.
-  heldTick = executionAsyncResource();
+  held.push(executionAsyncResource());
 });
-
-/** The tick object held. */
-export function heldTickObject() {
-  return heldTick;
-}

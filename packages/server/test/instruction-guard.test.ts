@@ -4,12 +4,12 @@
  * (bench/instructions-per-request.sh). The count does not move with the machine's load, so the
  * floor can sit close under the measured ratio and still never fail a good build.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HAS_VALGRIND } from '../../../bench/http-bench.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../bench/instructions-per-request.sh', import.meta.url));
-const HAS_VALGRIND = spawnSync('valgrind', ['--version']).status === 0;
 /**
  * Measured at 0.53–0.56 (docs/benchmarks.md); 0.44 before the tick object was held
  * (cli/bin/hold-tick-shape.js). The floor leaves room for 10–15% more instructions per

@@ -220,7 +220,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   /** Checks a parsed key against the key record it names. */
   function checkSecret(
     request: VerifyRequest,
-    key: VerifiableKey | null | undefined,
+    key: VerifiableKey | undefined,
     parsed: { environment: string; secret: string },
     digest: Buffer,
     now: number,

@@ -154,16 +154,13 @@ function credentialOf(
   authorization: string | undefined,
   apiKey: string,
 ): KeyCredential | null {
-  const header = authorization ?? apiKey;
+  const text = authorization ?? apiKey;
   const inAuthorization = authorization !== undefined;
-  if (connection.header === header && connection.inAuthorization === inAuthorization) {
-    return connection.credential as KeyCredential;
-  }
-  const credential = inAuthorization ? parseAuthorization(header) : parseApiKeyHeader(header);
+  const last = connection.lastHeader;
+  if (last && last.text === text && last.inAuthorization === inAuthorization) return last.credential;
+  const credential = inAuthorization ? parseAuthorization(text) : parseApiKeyHeader(text);
   if (credential.kind !== 'key' && credential.kind !== 'key-pair') return null;
-  connection.header = header;
-  connection.inAuthorization = inAuthorization;
-  connection.credential = credential;
+  connection.lastHeader = { text, inAuthorization, credential };
   return credential;
 }
 
@@ -175,10 +172,8 @@ function credentialOf(
 interface ConnectionMemo {
   /** The caller's proven credential, for the authenticator. */
   caller: CredentialMemo;
-  /** The credential header's text on the last request taken, and what it parsed to. */
-  header?: string;
-  inAuthorization?: boolean;
-  credential?: KeyCredential;
+  /** The credential header of the last request taken, and what it parsed to. */
+  lastHeader?: { text: string; inAuthorization: boolean; credential: KeyCredential };
 }
 
 /**
