@@ -5,7 +5,7 @@
  * → quota. Expected outcomes are values (`{ valid, code }`), never exceptions. The verifier
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { KEY_FORMAT, parseKey, parseKeyPair } from '../key-format/index.ts';
 import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
@@ -105,11 +105,22 @@ export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyResult>;
 }
 
-/** The key id a full key string claims (unchecked), found without parsing it. */
+const KEY_ID_LENGTH = KEY_FORMAT.keyIdLength;
+const TAIL_LENGTH = KEY_FORMAT.tailLength;
+const UNDERSCORE = 0x5f;
+
+/**
+ * The key id a full key string claims (unchecked), found without parsing it: the tail after the
+ * last `_` has a fixed length, so the id sits at a fixed distance from the end. A string of
+ * another shape claims nothing; parsing will call it malformed.
+ */
 function keyIdIn(token: string): string | undefined {
-  const last = token.lastIndexOf('_');
-  const before = token.lastIndexOf('_', last - 1);
-  return last - before === KEY_ID_LENGTH + 1 ? token.slice(before + 1, last) : undefined;
+  const last = token.length - TAIL_LENGTH - 1;
+  const before = last - KEY_ID_LENGTH - 1;
+  if (before < 0 || token.charCodeAt(last) !== UNDERSCORE || token.charCodeAt(before) !== UNDERSCORE) {
+    return undefined;
+  }
+  return token.slice(before + 1, last);
 }
 
 /** The text of a Basic-auth pair, as remembered among proven credentials. */
@@ -121,7 +132,17 @@ function samePresented(a: PresentedKey | undefined, b: PresentedKey): boolean {
   return a !== undefined && a.keyId === b.keyId && a.tail === b.tail;
 }
 
-const KEY_ID_LENGTH = KEY_FORMAT.keyIdLength;
+/**
+ * Whether two SHA-256 digests in hex are equal, in time that depends only on their (fixed)
+ * length. The digests are kept as strings rather than Buffers because a Buffer per hash is a
+ * backing store allocated outside the heap, which cost more than the hash itself on this path
+ * (docs/benchmarks.md); `timingSafeEqual` takes only buffers.
+ */
+function sameDigest(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
 
 const MALFORMED: VerifyResult = Object.freeze({ valid: false, code: 'MALFORMED' });
 const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: 'NOT_FOUND' });
@@ -144,18 +165,18 @@ export function createVerifier(deps: VerifierDeps): Verifier {
    * as well as the HMAC. The map is keyed by the key object itself, so when a change reloads
    * the key, what was remembered goes with it.
    */
-  const proven = new WeakMap<VerifiableKey, { digest: Buffer; expiresAt: number | null }[]>();
+  const proven = new WeakMap<VerifiableKey, { digest: string; expiresAt: number | null }[]>();
 
   /**
    * Until when the credential with `digest` is proven for `key` (epoch ms; Infinity without a
    * grace period's end), or -1. Every entry is compared (no early exit), in constant time.
    */
-  function provenUntil(key: VerifiableKey, digest: Buffer, now: number): number {
+  function provenUntil(key: VerifiableKey, digest: string, now: number): number {
     const known = proven.get(key);
     let until = -1;
     if (known) {
       for (const entry of known) {
-        if ((entry.expiresAt === null || entry.expiresAt > now) && timingSafeEqual(entry.digest, digest))
+        if ((entry.expiresAt === null || entry.expiresAt > now) && sameDigest(entry.digest, digest))
           until = entry.expiresAt ?? Number.POSITIVE_INFINITY;
       }
     }
@@ -163,7 +184,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
 
   /** Checks `secret` against the key's stored digests: until when it is valid, or -1. */
-  function secretValidUntil(key: VerifiableKey, secret: string, digest: Buffer, now: number): number {
+  function secretValidUntil(key: VerifiableKey, secret: string, digest: string, now: number): number {
     let matched: { expiresAt: number | null } | null = null;
     // Check every slot (no early exit) so timing does not tell which slot matched.
     for (const stored of key.secrets) {
@@ -196,7 +217,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
    */
   function prove(request: VerifyRequest, now: number): Proof | Promise<Proof> {
     const presented = request.key;
-    const digest = hash('sha256', typeof presented === 'string' ? presented : pairText(presented), 'buffer');
+    const digest = hash('sha256', typeof presented === 'string' ? presented : pairText(presented), 'hex');
     // A credential proven before for the cached key needs no parsing: it is the same bytes.
     const claimedId = typeof presented === 'string' ? keyIdIn(presented) : presented.keyId;
     const cachedKey = claimedId === undefined ? undefined : lookup.cached?.(claimedId);
@@ -222,7 +243,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     request: VerifyRequest,
     key: VerifiableKey | undefined,
     parsed: { environment: string; secret: string },
-    digest: Buffer,
+    digest: string,
     now: number,
   ): Proof {
     // A key string names its environment; a key moved to another one would not match it.
