@@ -1,17 +1,32 @@
-import { VERIFY_CODES } from '@keyward/core';
+import { type ScopeQuery, VERIFY_CODES } from '@keyward/core';
 import { Type } from '@sinclair/typebox';
 
-const ScopeName = Type.String({ minLength: 1, maxLength: 100 });
-
-/** A scope expression: a name, a list (all of), `{anyOf}` or `{allOf}`, nested up to a few levels. */
+/**
+ * A scope expression: a scope name, a list (all of), `{anyOf}` or `{allOf}`, nested up to a few
+ * levels. Written as one schema whose keywords each apply to one JSON type, rather than as a
+ * union: a union is tried branch by branch, building an error for each branch that does not
+ * match, on every verification (and its errors, one per branch, read worse).
+ */
 const ScopeExpression = Type.Recursive(
-  (Self) =>
-    Type.Union([
-      ScopeName,
-      Type.Array(Self, { maxItems: 50 }),
-      Type.Object({ anyOf: Type.Array(Self, { maxItems: 50 }) }, { additionalProperties: false }),
-      Type.Object({ allOf: Type.Array(Self, { maxItems: 50 }) }, { additionalProperties: false }),
-    ]),
+  (Self) => {
+    const Members = Type.Array(Self, { maxItems: 50 });
+    return Type.Unsafe<ScopeQuery>({
+      type: ['string', 'array', 'object'],
+      description:
+        'A scope name, a list of expressions (all of them), `{"anyOf": [...]}` or `{"allOf": [...]}`.',
+      // a scope name
+      minLength: 1,
+      maxLength: 100,
+      // a list
+      items: Self,
+      maxItems: 50,
+      // {anyOf} or {allOf}, exactly one of them
+      properties: { anyOf: Members, allOf: Members },
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+    });
+  },
   { $id: 'ScopeExpression', title: 'ScopeExpression' },
 );
 
