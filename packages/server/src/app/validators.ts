@@ -9,12 +9,14 @@
 import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { stringLengthKeywords } from './string-length-keywords.ts';
 
 const base: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
 function build(coerceTypes: Options['coerceTypes']): Ajv {
   const ajv = new Ajv({ ...base, coerceTypes });
   addFormats(ajv);
+  ajv.removeKeyword('maxLength').removeKeyword('minLength').addKeyword(stringLengthKeywords);
   return ajv;
 }
 
