@@ -223,6 +223,27 @@ describe.each([false, true])('verifier (lookup with a synchronous cache: %s)', (
     expect((await verifier.verify({ key: k.token, orgId: 'org_1' })).code).toBe('VALID');
   });
 
+  it('answers without a promise only when nothing had to be waited for', async () => {
+    const plain = issue();
+    const limited = issue({ rateLimit: { limit: 5, windowSeconds: 60 } });
+    const rateLimiter: RateLimiter = {
+      consume: async () => ({ allowed: true, limit: 5, remaining: 4, resetAt: NOW + 60_000 }),
+    };
+    const { verifier } = setup([plain.verifiable, limited.verifiable], { rateLimiter });
+    const first = verifier.verifyNow({ key: plain.token });
+    // Without a cache the key is read from the store, which is a promise every time.
+    expect(first instanceof Promise).toBe(!cache);
+    expect((await first).code).toBe('VALID');
+    const again = verifier.verifyNow({ key: plain.token, scopes: ['nope'] });
+    expect(again instanceof Promise).toBe(!cache);
+    expect((await again).code).toBe('INSUFFICIENT_SCOPE');
+    // A rate limit is a port to wait for, cached key or not.
+    const spent = verifier.verifyNow({ key: limited.token });
+    expect(spent).toBeInstanceOf(Promise);
+    expect(await spent).toMatchObject({ code: 'VALID', ratelimit: { remaining: 4 } });
+    expect(verifier.verifyNow({ key: 'kw_live_nonsense' })).toEqual({ valid: false, code: 'MALFORMED' });
+  });
+
   it('answers RATE_LIMITED, then USAGE_EXCEEDED, after the policy checks', async () => {
     const limited = issue({ rateLimit: { limit: 1, windowSeconds: 60 } });
     const metered = issue({ quota: { remaining: 0, refill: null } });

@@ -103,6 +103,12 @@ export interface VerifierDeps {
 /** Verifies keys; see the module doc for the order of checks. */
 export interface Verifier {
   verify(request: VerifyRequest): Promise<VerifyResult>;
+  /**
+   * The same verification, answered without a promise when nothing had to be waited for: a
+   * cached key with no rate limit or quota, which is most verifications. For hot paths that can
+   * take either (the server's verify route); `verify` is this, always as a promise.
+   */
+  verifyNow(request: VerifyRequest): VerifyResult | Promise<VerifyResult>;
 }
 
 const KEY_ID_LENGTH = KEY_FORMAT.keyIdLength;
@@ -293,57 +299,85 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return result;
   }
 
+  /** Policy, rate limit and quota for a key whose secret is proven: the verifier's answer. */
+  function decide(
+    request: VerifyRequest,
+    key: VerifiableKey,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> {
+    const identity = identityOf(key);
+    const failed = checkKeyPolicy(
+      key,
+      {
+        environment: request.anyEnvironment
+          ? key.environment
+          : (request.environment ?? environments.productionSlug()),
+        scopes: request.scopes,
+        resource: request.resource,
+        ip: request.ip,
+      },
+      now,
+    );
+    if (failed) return recorded(key, now, { valid: false, code: failed, key: identity });
+    const limited = (key.rateLimit && deps.rateLimiter) || (key.quota && deps.quota);
+    if (limited) return spend(key, identity, request.cost ?? 1, now);
+    return recorded(key, now, { valid: true, code: 'VALID', key: identity });
+  }
+
+  /** Spends the call's cost from the key's rate limit, then from its quota. */
+  async function spend(
+    key: VerifiableKey,
+    identity: KeyIdentity,
+    cost: number,
+    now: number,
+  ): Promise<VerifyResult> {
+    let ratelimit: RateLimitState | undefined;
+    if (key.rateLimit && deps.rateLimiter) {
+      const { allowed, ...state } = await deps.rateLimiter.consume(key.id, key.rateLimit, cost, now);
+      ratelimit = state;
+      if (!allowed)
+        return recorded(key, now, { valid: false, code: 'RATE_LIMITED', key: identity, ratelimit });
+    }
+    let remaining: number | undefined;
+    if (key.quota && deps.quota) {
+      const spent = await deps.quota.spend(key.id, cost, now);
+      remaining = spent.remaining;
+      if (!spent.allowed)
+        return recorded(key, now, {
+          valid: false,
+          code: 'USAGE_EXCEEDED',
+          key: identity,
+          ratelimit,
+          remaining,
+        });
+    }
+    return recorded(key, now, { valid: true, code: 'VALID', key: identity, ratelimit, remaining });
+  }
+
+  function verifyNow(request: VerifyRequest): VerifyResult | Promise<VerifyResult> {
+    const now = clock();
+    const known = request.memo ? recall(request.memo, request.key, now) : undefined;
+    if (known) {
+      if (request.orgId !== undefined && known.orgId !== request.orgId) return NOT_FOUND;
+      return decide(request, known, now);
+    }
+    const proof = prove(request, now);
+    if (proof instanceof Promise) return proof.then((settled) => afterProof(request, settled, now));
+    return afterProof(request, proof, now);
+  }
+
+  function afterProof(
+    request: VerifyRequest,
+    proof: Proof,
+    now: number,
+  ): VerifyResult | Promise<VerifyResult> {
+    return 'code' in proof ? proof : decide(request, proof, now);
+  }
+
   return {
+    verifyNow,
     async verify(request) {
-      const now = clock();
-      let key = request.memo ? recall(request.memo, request.key, now) : undefined;
-      if (key) {
-        if (request.orgId !== undefined && key.orgId !== request.orgId) return NOT_FOUND;
-      } else {
-        const proof = prove(request, now);
-        const settled = proof instanceof Promise ? await proof : proof;
-        if ('code' in settled) return settled;
-        key = settled;
-      }
-
-      const identity = identityOf(key);
-
-      const failed = checkKeyPolicy(
-        key,
-        {
-          environment: request.anyEnvironment
-            ? key.environment
-            : (request.environment ?? environments.productionSlug()),
-          scopes: request.scopes,
-          resource: request.resource,
-          ip: request.ip,
-        },
-        now,
-      );
-      if (failed) return recorded(key, now, { valid: false, code: failed, key: identity });
-
-      const cost = request.cost ?? 1;
-      let ratelimit: RateLimitState | undefined;
-      if (key.rateLimit && deps.rateLimiter) {
-        const { allowed, ...state } = await deps.rateLimiter.consume(key.id, key.rateLimit, cost, now);
-        ratelimit = state;
-        if (!allowed)
-          return recorded(key, now, { valid: false, code: 'RATE_LIMITED', key: identity, ratelimit });
-      }
-      let remaining: number | undefined;
-      if (key.quota && deps.quota) {
-        const spent = await deps.quota.spend(key.id, cost, now);
-        remaining = spent.remaining;
-        if (!spent.allowed)
-          return recorded(key, now, {
-            valid: false,
-            code: 'USAGE_EXCEEDED',
-            key: identity,
-            ratelimit,
-            remaining,
-          });
-      }
-      return recorded(key, now, { valid: true, code: 'VALID', key: identity, ratelimit, remaining });
+      return verifyNow(request);
     },
   };
 }

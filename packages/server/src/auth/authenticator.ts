@@ -44,6 +44,9 @@ export function takeQueryKeys(request: FastifyRequest): void {
   delete query['auth-key'];
 }
 
+/** A credential that is a key: the full key string, or its HTTP Basic pair. */
+export type KeyCredential = Extract<Credential, { kind: 'key' | 'key-pair' }>;
+
 const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
 
 /** Resolves a session cookie to a principal, or null when there is none (installed by the auth routes). */
@@ -146,21 +149,22 @@ function failure(result: VerifyResult): KeywardError {
 }
 
 /**
- * Applies the brute-force guard to a client about to present a key: waits when it has been
- * failing, refuses with 429 while it is blocked.
+ * Applies the brute-force guard to a client about to present a key: refuses with 429 while it
+ * is blocked, and returns a promise to wait on when it has been failing (nothing otherwise).
  */
-export async function throttleGuessing(
+export function throttleGuessing(
   deps: { failureGuard: FailureGuard; clock: () => number },
   ip: string,
-): Promise<void> {
+): Promise<void> | undefined {
   const verdict = deps.failureGuard.check(ip, deps.clock());
-  if (verdict.action === 'delay') await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+  if (verdict.action === 'delay') return new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
   if (verdict.action === 'block') {
     throw new KeywardError('RATE_LIMITED', {
       message: 'Too many failed attempts from this address. Try again later.',
       headers: { 'retry-after': String(Math.max(1, Math.ceil((verdict.retryAt - deps.clock()) / 1000))) },
     });
   }
+  return undefined;
 }
 
 /** Where authentication failures are logged: the request's logger, or one carrying its id. */
@@ -191,17 +195,28 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   /**
    * The principal of a key credential presented from `ip`. Needs no Fastify request, so the
    * verify fast path authenticates its callers through this same function, with a memo per
-   * connection (see {@link CredentialMemo}).
+   * connection (see {@link CredentialMemo}). Answers without a promise when the verifier does.
    */
-  async function authenticateKey(
-    credential: Extract<Credential, { kind: 'key' | 'key-pair' }>,
+  function authenticateKey(
+    credential: KeyCredential,
     ip: string,
     log: AuthLog,
     memo?: CredentialMemo,
-  ): Promise<Principal> {
+  ): Principal | Promise<Principal> {
     const presented =
       credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
-    const result = await deps.verifier.verify({ key: presented, ip, anyEnvironment: true, memo });
+    const result = deps.verifier.verifyNow({ key: presented, ip, anyEnvironment: true, memo });
+    return result instanceof Promise
+      ? result.then((settled) => principalFrom(settled, credential, ip, log))
+      : principalFrom(result, credential, ip, log);
+  }
+
+  function principalFrom(
+    result: VerifyResult,
+    credential: KeyCredential,
+    ip: string,
+    log: AuthLog,
+  ): Principal {
     if (!result.valid || !result.key) {
       log.warn(
         { event: 'auth.failure', reason: result.code, keyId: keyIdOf(credential), ip },

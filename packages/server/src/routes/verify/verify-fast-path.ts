@@ -18,7 +18,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
-  type Credential,
   type CredentialMemo,
   ERROR_CODES,
   isKeywardError,
@@ -35,11 +34,10 @@ import { parseJsonBody } from '../../app/json-body.ts';
 import type { RequestRecorder } from '../../app/metrics.ts';
 import { requestIdFrom } from '../../app/request-identity.ts';
 import { createValidatorCompiler } from '../../app/validators.ts';
-import { type AuthLog, requireScopes } from '../../auth/authenticator.ts';
+import { type AuthLog, type KeyCredential, requireScopes } from '../../auth/authenticator.ts';
+import type { Principal } from '../../auth/principal.ts';
 import { VerifyBody, VerifyResponse } from '../../schemas/verify.schema.ts';
 import { answerVerification, VERIFY_CALLER_SCOPES, type VerifyAnswer } from './verify.ts';
-
-type KeyCredential = Extract<Credential, { kind: 'key' | 'key-pair' }>;
 
 export interface VerifyFastPathDeps {
   ctx: AppContext;
@@ -298,7 +296,7 @@ class VerifyExchange {
       this.chunks.length === 1
         ? (this.chunks[0] as Buffer).toString('utf8')
         : Buffer.concat(this.chunks, this.received).toString('utf8');
-    void this.answer(text);
+    this.answer(text);
   }
 
   /** The client went away mid-body: nobody is left to answer. */
@@ -315,8 +313,11 @@ class VerifyExchange {
     exchanges.delete(this.request);
   }
 
-  private async answer(text: string): Promise<void> {
-    const { ctx, validate } = this.shared;
+  /**
+   * Parses and validates the body, authenticates the caller and answers, all without a promise
+   * when neither the caller's nor the body's key had to be waited for (see `verifyNow`).
+   */
+  private answer(text: string): void {
     let body: unknown;
     try {
       body = parseJsonBody(text);
@@ -325,19 +326,45 @@ class VerifyExchange {
       return;
     }
     try {
+      const { validate } = this.shared;
       if (!validate(body)) {
         const options = describeValidation(validate.errors ?? undefined, 'body');
         throw new KeywardError('VALIDATION_FAILED', { message: options.message, details: options.details });
       }
+      const request = body as Static<typeof VerifyBody>;
       const log = new RequestLog(this.shared.logger, this.requestId);
       const ip = this.shared.clientAddress(this.request);
-      const principal = await ctx.auth.authenticateKey(this.credential, ip, log, this.connection.caller);
-      requireScopes(principal, VERIFY_CALLER_SCOPES, log);
-      const result = await answerVerification(ctx, principal, body as Static<typeof VerifyBody>);
-      this.send(200, this.shared.serialize(result));
+      const principal = this.shared.ctx.auth.authenticateKey(
+        this.credential,
+        ip,
+        log,
+        this.connection.caller,
+      );
+      const answer =
+        principal instanceof Promise
+          ? principal.then((caller) => this.answerCaller(caller, request, log))
+          : this.answerCaller(principal, request, log);
+      if (answer instanceof Promise) {
+        answer.then((settled) => this.succeed(settled)).catch((error) => this.fail(error));
+      } else {
+        this.succeed(answer);
+      }
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  private answerCaller(
+    caller: Principal,
+    body: Static<typeof VerifyBody>,
+    log: AuthLog,
+  ): VerifyAnswer | Promise<VerifyAnswer> {
+    requireScopes(caller, VERIFY_CALLER_SCOPES, log);
+    return answerVerification(this.shared.ctx, caller, body);
+  }
+
+  private succeed(answer: VerifyAnswer): void {
+    this.send(200, this.shared.serialize(answer));
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEYWARD_SCOPES, type KeyIdentity, type PresentedKey } from '@keyward/core';
+import { KEYWARD_SCOPES, type KeyIdentity, type PresentedKey, type VerifyResult } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
 import { throttleGuessing } from '../../auth/authenticator.ts';
@@ -55,16 +55,25 @@ function publicIdentityOf(identity: KeyIdentity): PublicIdentity {
 /**
  * Answers a verify request of an authenticated caller: the body of the 200. Shared by the
  * Fastify route and the fast path ({@link createVerifyFastPath}), which differ only in how
- * the request reaches here.
+ * the request reaches here. Answers without a promise when nothing had to be waited for.
  */
-export async function answerVerification(
+export function answerVerification(
   ctx: AppContext,
   principal: Principal,
   body: Static<typeof VerifyBody>,
-): Promise<VerifyAnswer> {
+): VerifyAnswer | Promise<VerifyAnswer> {
   // Guessing is judged per end client (body.ip), never per calling service.
-  if (body.ip) await throttleGuessing(ctx, body.ip);
-  const result = await ctx.verification.verifier.verify({
+  const throttled = body.ip ? throttleGuessing(ctx, body.ip) : undefined;
+  if (throttled) return throttled.then(() => verifyKeyOf(ctx, principal, body));
+  return verifyKeyOf(ctx, principal, body);
+}
+
+function verifyKeyOf(
+  ctx: AppContext,
+  principal: Principal,
+  body: Static<typeof VerifyBody>,
+): VerifyAnswer | Promise<VerifyAnswer> {
+  const result = ctx.verification.verifier.verifyNow({
     key: presentedKey(body.key),
     scopes: body.scopes,
     resource: body.resource,
@@ -73,6 +82,13 @@ export async function answerVerification(
     cost: body.cost,
     orgId: principal.isOperator ? undefined : principal.orgId,
   });
+  return result instanceof Promise
+    ? result.then((settled) => answerOf(ctx, body, settled))
+    : answerOf(ctx, body, result);
+}
+
+/** The answer to show for a verifier's result; counts a failed guess of the end client. */
+function answerOf(ctx: AppContext, body: Static<typeof VerifyBody>, result: VerifyResult): VerifyAnswer {
   if (body.ip && (result.code === 'NOT_FOUND' || result.code === 'MALFORMED')) {
     ctx.failureGuard.recordFailure(body.ip, ctx.clock());
   }
