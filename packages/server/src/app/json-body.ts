@@ -27,14 +27,17 @@ function depthOf(value: unknown, depth = 0): number {
 /**
  * Whether the text opens few enough arrays and objects that no value in it can be nested past
  * the limit (brackets inside strings count too, which only ever sends a body to the full walk).
- * A scan of the text allocates nothing, where the walk lists every object's values; bodies are
- * mostly this small and flat (one verify request after another).
+ * Bodies are mostly small and flat (one verify request after another), so this is a few
+ * `indexOf` calls, which V8 answers with a native byte search; a loop over every character
+ * cost ~25 instructions a character here, and the walk lists every object's values.
  */
 function tooFewBracketsToBeDeep(text: string): boolean {
   let opened = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 0x7b || c === 0x5b) && ++opened > MAX_JSON_DEPTH) return false;
+  for (let at = text.indexOf('{'); at !== -1; at = text.indexOf('{', at + 1)) {
+    if (++opened > MAX_JSON_DEPTH) return false;
+  }
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    if (++opened > MAX_JSON_DEPTH) return false;
   }
   return true;
 }
