@@ -6,6 +6,7 @@
  * the requests of the common shape.
  */
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { createTestWorld, type TestWorld } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -279,6 +280,92 @@ describe('POST /v1/verify fast path', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('answers a burst from many connections, and requests pipelined on one, each with its own answer', async () => {
+    // Answers are held until Node has read every socket that was ready, then written together
+    // (app/response-batch.ts): each must still reach its own request, in order on a connection.
+    const keys = await Promise.all([0, 1, 2].map((i) => world.createKey({ name: `burst-${i}`, scopes: [] })));
+    const port = Number(new URL(base).port);
+    const raw = (id: string, key: string, connection: 'keep-alive' | 'close') => {
+      const body = JSON.stringify({ key });
+      return (
+        `POST /v1/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Api-Key ${admin}\r\n` +
+        `Content-Type: application/json\r\nX-Request-Id: ${id}\r\nConnection: ${connection}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      );
+    };
+    /** Writes `text` in one go and reads until the server closes: every answer on the connection. */
+    const exchange = (text: string, leaveEarly = false) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(text);
+          if (leaveEarly) socket.destroy();
+        });
+        let received = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => (received += chunk));
+        socket.on('close', () => resolve(received));
+        socket.on('error', (error) => (leaveEarly ? resolve('') : reject(error)));
+      });
+    const answersIn = (text: string) =>
+      text
+        .split(/(?=HTTP\/1\.1 )/)
+        .filter(Boolean)
+        .map((answer) => ({
+          status: Number(answer.slice(9, 12)),
+          requestId: /x-request-id: (\S+)/i.exec(answer)?.[1],
+          body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)),
+        }));
+
+    const taken = world.verifyFastPath.taken();
+    const burst = Array.from({ length: 30 }, (_, i) => {
+      const key = i % 4 === 3 ? 'kw_live_unknown' : (keys[i % 3] as { key: string }).key;
+      // Every fifth connection pipelines a second request behind the first.
+      const text =
+        i % 5 === 0
+          ? raw(`burst-${i}-a`, key, 'keep-alive') + raw(`burst-${i}-b`, 'kw_live_unknown', 'close')
+          : raw(`burst-${i}`, key, 'close');
+      return exchange(text);
+    });
+    // Clients that leave before their answer is written disturb nobody.
+    const leavers = Array.from({ length: 5 }, (_, i) =>
+      exchange(raw(`gone-${i}`, 'kw_live_x', 'close'), true),
+    );
+    const answers = (await Promise.all(burst)).map(answersIn);
+    await Promise.all(leavers);
+
+    answers.forEach((onConnection, i) => {
+      const expectedFirst =
+        i % 4 === 3
+          ? { code: 'MALFORMED', valid: false }
+          : { code: 'VALID', valid: true, key: { id: (keys[i % 3] as { id: string }).id } };
+      const first = { status: 200, requestId: i % 5 === 0 ? `burst-${i}-a` : `burst-${i}` };
+      expect(onConnection[0]).toMatchObject({ ...first, body: expectedFirst });
+      if (i % 5 === 0) {
+        expect(onConnection).toHaveLength(2);
+        expect(onConnection[1]).toMatchObject({
+          status: 200,
+          requestId: `burst-${i}-b`,
+          body: { code: 'MALFORMED' },
+        });
+      } else {
+        expect(onConnection).toHaveLength(1);
+      }
+    });
+    expect(world.verifyFastPath.taken() - taken).toBeGreaterThanOrEqual(36);
+    // A leaver's request may still be read after its socket is gone; let those settle so the
+    // next test counts only its own requests.
+    let settled = world.verifyFastPath.taken();
+    for (let quiet = 0; quiet < 4; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = world.verifyFastPath.taken();
+      quiet = now === settled ? quiet + 1 : 0;
+      settled = now;
+    }
+    // And the server answers the next caller as usual.
+    const after = await send('/v1/verify', json(admin, { key: (keys[0] as { key: string }).key }));
+    expect(after.status).toBe(200);
   });
 
   it('counts fast-path answers in the request metrics', async () => {

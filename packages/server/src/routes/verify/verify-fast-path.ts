@@ -10,9 +10,12 @@
  * parser and the same compiled schema, the caller through the same key authentication and
  * scope check, the answer through {@link answerVerification} and the response schema, errors
  * through the same body and codes, in the same order as Fastify's lifecycle (body, then
- * caller). Whatever is not the common shape — no credential or a session, a password,
- * several credentials, another content type, a query string — is left to the Fastify route.
+ * caller). Whatever is not the common shape — no credential or a session, a password, several
+ * credentials, another content type, a query string — is left to the Fastify route.
  * `verify-fast-path.test.ts` sends the same requests both ways and compares the answers.
+ *
+ * Its answers are written in batches, once Node has read every socket that was ready
+ * (app/response-batch.ts), which spares the callers a wake-up per answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -33,6 +36,7 @@ import { describeValidation, type ErrorOptions, errorBody } from '../../app/erro
 import { parseJsonBody } from '../../app/json-body.ts';
 import type { RequestRecorder } from '../../app/metrics.ts';
 import { requestIdFrom } from '../../app/request-identity.ts';
+import { type HeldResponse, ResponseBatch } from '../../app/response-batch.ts';
 import { createValidatorCompiler } from '../../app/validators.ts';
 import { type AuthLog, type KeyCredential, requireScopes } from '../../auth/authenticator.ts';
 import type { Principal } from '../../auth/principal.ts';
@@ -201,10 +205,11 @@ class RequestLog implements AuthLog {
   }
 }
 
-/** What every exchange shares: the compiled schema and serializer, and the app. */
+/** What every exchange shares: the compiled schema and serializer, the app, the answers held. */
 interface FastPathShared extends VerifyFastPathDeps {
   validate: ReturnType<ReturnType<typeof createValidatorCompiler>>;
   serialize: (answer: VerifyAnswer) => string;
+  responses: ResponseBatch<VerifyExchange>;
 }
 
 /**
@@ -242,8 +247,8 @@ function onBodyError(this: IncomingMessage): void {
   exchanges.get(this)?.abort();
 }
 
-/** One verify request on the fast path: reads the body, answers, records the metrics. */
-class VerifyExchange {
+/** One verify request on the fast path: reads the body, answers (in a batch), records the metrics. */
+class VerifyExchange implements HeldResponse {
   private readonly started = performance.now();
   private readonly credential: KeyCredential;
   private readonly connection: ConnectionMemo;
@@ -251,6 +256,9 @@ class VerifyExchange {
   private readonly declared: number;
   private chunks: Buffer[] = [];
   private received = 0;
+  private status = 0;
+  private payload = '';
+  private extraHeaders: Record<string, string> | undefined = undefined;
 
   constructor(
     private readonly shared: FastPathShared,
@@ -387,7 +395,17 @@ class VerifyExchange {
     this.send(ERROR_CODES[failure.code].status, body, failure.headers);
   }
 
+  /** Holds the answer for the batch being read (see {@link ResponseBatch}). */
   private send(status: number, payload: string, extraHeaders?: Record<string, string>): void {
+    this.status = status;
+    this.payload = payload;
+    this.extraHeaders = extraHeaders;
+    this.shared.responses.hold(this);
+  }
+
+  /** Writes the held answer and counts it (the batch calls this once the ready sockets are read). */
+  write(): void {
+    const payload = this.payload;
     // A flat list: Node stores it as is, where an object is first walked key by key.
     const headers: (string | number)[] = [
       'x-request-id',
@@ -397,10 +415,17 @@ class VerifyExchange {
       'content-length',
       Buffer.byteLength(payload),
     ];
+    const extraHeaders = this.extraHeaders;
     if (extraHeaders) for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string);
-    this.response.writeHead(status, headers as string[]);
+    this.response.writeHead(this.status, headers as string[]);
     this.response.end(payload);
-    this.shared.recordRequest(status, (performance.now() - this.started) / 1000);
+    this.shared.recordRequest(this.status, (performance.now() - this.started) / 1000);
+  }
+
+  /** The answer could not be written: the connection cannot be trusted with another. */
+  writeFailed(error: unknown): void {
+    this.shared.logger.error({ requestId: this.requestId, err: error }, 'answer could not be written');
+    this.response.destroy();
   }
 }
 
@@ -409,6 +434,7 @@ export function createVerifyFastPath(deps: VerifyFastPathDeps): VerifyFastPath {
     ...deps,
     validate: createValidatorCompiler()({ schema: VerifyBody, httpPart: 'body', method: 'POST', url: ROUTE }),
     serialize: answerSerializer(fastJson(VerifyResponse)),
+    responses: new ResponseBatch<VerifyExchange>((error, exchange) => exchange.writeFailed(error)),
   };
   let closing = false;
   let taken = 0;
