@@ -419,7 +419,7 @@ describe.each(testDialects())('%s: loading a key for verification', (dialect) =>
     await regenerate(key.id, { slot: 'secondary' });
     const now = Date.now();
 
-    // The store's loader (prepared statements on SQLite, one joined query on PostgreSQL)
+    // The store's loader (one prepared statement on SQLite, one joined query on PostgreSQL)
     // and the portable Kysely query must agree exactly.
     const loaded = await world.store.loadVerifiableKey(key.id, now);
     expect(loaded).toEqual(await findVerifiableKey(world.store.db, key.id, now));
