@@ -35,6 +35,19 @@ describe('secret hasher', () => {
     expect(rotated.matches(secret, old)).toBe(true);
   });
 
+  it('checks one secret against several digests, each under its own pepper version', () => {
+    const v1 = pepper(1);
+    const secret = generateSecret();
+    const other = generateSecret();
+    const oldHasher = createSecretHasher({ peppers: [v1] });
+    const rotated = createSecretHasher({ peppers: [v1, pepper(2)] });
+    // A key's slots, as a verification meets them: digests of two secrets under two versions.
+    const slots = [oldHasher.hash(other), rotated.hash(secret), oldHasher.hash(secret), rotated.hash(other)];
+    const matches = rotated.matcher(secret);
+    expect(slots.map((stored) => matches(stored))).toEqual([false, true, true, false]);
+    expect(slots.map((stored) => rotated.matches(secret, stored))).toEqual([false, true, true, false]);
+  });
+
   it('rejects unknown pepper versions and malformed digests', () => {
     const hasher = createSecretHasher({ peppers: [pepper(1)] });
     const secret = generateSecret();

@@ -28,6 +28,12 @@ export interface SecretHasher {
   hash(secret: string): SecretDigest;
   /** Constant-time check of `secret` against a stored digest; false for an unknown pepper version. */
   matches(secret: string, stored: SecretDigest): boolean;
+  /**
+   * {@link matches} for one secret against several stored digests (a key's slots): the secret's
+   * HMAC is computed once per pepper version, not once per digest. Keep it no longer than the
+   * check: it holds the secret.
+   */
+  matcher(secret: string): (stored: SecretDigest) => boolean;
 }
 
 /**
@@ -56,9 +62,20 @@ export function createSecretHasher(options: { peppers: readonly Pepper[] }): Sec
       };
     },
     matches(secret, stored) {
-      const pepper = byVersion.get(stored.pepperVersion);
-      if (!pepper || stored.digest.length !== 64) return false;
-      return timingSafeEqual(digestUnder(pepper, secret), Buffer.from(stored.digest, 'hex'));
+      return this.matcher(secret)(stored);
+    },
+    matcher(secret) {
+      let version = Number.NaN;
+      let digest: Buffer | undefined;
+      return (stored) => {
+        const pepper = byVersion.get(stored.pepperVersion);
+        if (!pepper || stored.digest.length !== 64) return false;
+        if (!digest || stored.pepperVersion !== version) {
+          version = stored.pepperVersion;
+          digest = digestUnder(pepper, secret);
+        }
+        return timingSafeEqual(digest, Buffer.from(stored.digest, 'hex'));
+      };
     },
   };
 }

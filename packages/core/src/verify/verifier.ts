@@ -193,10 +193,11 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   /** Checks `secret` against the key's stored digests: until when it is valid, or -1. */
   function secretValidUntil(key: VerifiableKey, secret: string, digest: string, now: number): number {
     let matched: { expiresAt: number | null } | null = null;
+    const matches = hasher.matcher(secret);
     // Check every slot (no early exit) so timing does not tell which slot matched.
     for (const stored of key.secrets) {
       if (stored.expiresAt !== null && stored.expiresAt <= now) continue;
-      if (hasher.matches(secret, stored)) matched = stored;
+      if (matches(stored)) matched = stored;
     }
     if (!matched) return -1;
     const entries = proven.get(key) ?? [];
