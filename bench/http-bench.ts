@@ -2,9 +2,13 @@
  * @module HTTP benchmark helpers
  *
  * Servers run as child processes pinned to one core with `taskset` (when available); the load
- * generator (autocannon) runs in this process, pinned to the other core.
+ * generator (autocannon) runs in this process, pinned to the other core. Two servers are
+ * compared in alternating rounds ({@link sideBySide}), so a change in the neighbours' load
+ * between two runs moves both, and each round also reads the server's CPU time per request,
+ * which moves far less than requests per second on a shared machine.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { waitForListening } from '@keyward/test-utils';
 import autocannon from 'autocannon';
 
@@ -52,6 +56,8 @@ export async function startPinned(args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 export interface LoadResult {
+  /** Requests answered in the run. */
+  requests: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -78,10 +84,127 @@ export async function load(options: {
     pipelining: 1,
   });
   return {
+    requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, all threads) process `pid` has used so far, in µs; null without /proc. */
+export function cpuMicrosOf(pid: number): number | null {
+  try {
+    // Fields 14 and 15 (utime, stime) follow the command name, which is in parentheses.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS_PER_SECOND : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One load run against one server, with the server's CPU time per request. */
+export interface Round extends LoadResult {
+  /** Server CPU (user + system) per answered request, in µs; null where it cannot be read. */
+  cpuMicrosPerRequest: number | null;
+}
+
+type LoadOptions = Parameters<typeof load>[0];
+
+/** Runs `options` against `server` and reads the server's CPU before and after. */
+export async function measuredRun(server: Spawned, options: LoadOptions): Promise<Round> {
+  const pid = server.child.pid ?? 0;
+  const before = cpuMicrosOf(pid);
+  const result = await load(options);
+  const after = cpuMicrosOf(pid);
+  const cpu =
+    before === null || after === null || result.requests === 0 ? null : (after - before) / result.requests;
+  return { ...result, cpuMicrosPerRequest: cpu };
+}
+
+/** A server under test and the load to send it. */
+export interface Side {
+  server: Spawned;
+  load: LoadOptions;
+}
+
+/** What {@link sideBySide} measured: every round of both, and the figures to quote. */
+export interface SideBySideResult {
+  baseline: Round[];
+  contender: Round[];
+  /** Contender / baseline requests per second, round by round. */
+  ratios: number[];
+  /** The median of {@link ratios}. */
+  ratio: number;
+  /**
+   * Baseline / contender median CPU per request: the throughput ratio the two would have if
+   * each had a core to itself; null where CPU cannot be read.
+   */
+  cpuRatio: number | null;
+  /** Medians over the rounds, per side. */
+  medians: { baseline: Round; contender: Round };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function medianRound(rounds: Round[]): Round {
+  const of = (pick: (r: Round) => number) => median(rounds.map(pick));
+  const cpu = rounds.map((r) => r.cpuMicrosPerRequest);
+  return {
+    requests: of((r) => r.requests),
+    requestsPerSecond: of((r) => r.requestsPerSecond),
+    p50Ms: of((r) => r.p50Ms),
+    p99Ms: of((r) => r.p99Ms),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    cpuMicrosPerRequest: cpu.every((c) => c !== null) ? median(cpu as number[]) : null,
+  };
+}
+
+/**
+ * Alternates runs of the same length against a baseline and a contender, `rounds` times each,
+ * swapping which goes first every round, so whatever else the machine does falls on both.
+ * Quote the median ratio; the rounds show the spread.
+ */
+export async function sideBySide(options: {
+  baseline: Side;
+  contender: Side;
+  rounds: number;
+  seconds: number;
+}): Promise<SideBySideResult> {
+  const baseline: Round[] = [];
+  const contender: Round[] = [];
+  const run = (side: Side) => measuredRun(side.server, { ...side.load, seconds: options.seconds });
+  for (let round = 0; round < options.rounds; round++) {
+    if (round % 2 === 0) {
+      baseline.push(await run(options.baseline));
+      contender.push(await run(options.contender));
+    } else {
+      contender.push(await run(options.contender));
+      baseline.push(await run(options.baseline));
+    }
+  }
+  const ratios = contender.map((c, i) => c.requestsPerSecond / (baseline[i] as Round).requestsPerSecond);
+  const medians = { baseline: medianRound(baseline), contender: medianRound(contender) };
+  const cpuRatio =
+    medians.baseline.cpuMicrosPerRequest !== null && medians.contender.cpuMicrosPerRequest !== null
+      ? medians.baseline.cpuMicrosPerRequest / medians.contender.cpuMicrosPerRequest
+      : null;
+  return { baseline, contender, ratios, ratio: median(ratios), cpuRatio, medians };
 }

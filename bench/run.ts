@@ -12,10 +12,23 @@ import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyw
 import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
 import { createTestDatabase, rssOf, sqliteProcessEnv, TEST_PEPPER } from '@keyward/test-utils';
-import { HAS_TASKSET, HAS_VALGRIND, load, pinSelf, startPinned } from './http-bench.ts';
+import {
+  HAS_TASKSET,
+  HAS_VALGRIND,
+  load,
+  median,
+  pinSelf,
+  type Round,
+  type Side,
+  type SideBySideResult,
+  sideBySide,
+  startPinned,
+} from './http-bench.ts';
 
 const quick = process.argv.includes('--quick');
-const SECONDS = quick ? 3 : 10;
+/** HTTP comparisons alternate the two servers, this many runs of this many seconds each. */
+const ROUNDS = quick ? 3 : 5;
+const ROUND_SECONDS = quick ? 2 : 4;
 const SCALE_KEYS = quick ? 100_000 : 1_000_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');
@@ -34,6 +47,34 @@ const record = (name: string, value: string, note?: string) => {
   rows.push({ name, value, ...(note ? { note } : {}) });
   process.stderr.write(`  ${name}: ${value}${note ? `  (${note})` : ''}\n`);
 };
+
+const describeRound = (r: Round) =>
+  `${Math.round(r.requestsPerSecond).toLocaleString('en')} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms` +
+  (r.cpuMicrosPerRequest === null ? '' : `, ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request`);
+
+/** Records a side-by-side comparison: the baseline's row (unless already shown), then the contender's. */
+function recordSideBySide(
+  baseline: string,
+  contender: string,
+  result: SideBySideResult,
+  showBaseline = true,
+) {
+  const { medians, ratios } = result;
+  const failures = (r: Round) => `${r.non2xx + r.errors} failures`;
+  if (showBaseline)
+    record(
+      `HTTP ${baseline}`,
+      describeRound(medians.baseline),
+      `1.00 × plain, ${failures(medians.baseline)}`,
+    );
+  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  const cpu = result.cpuRatio === null ? '' : `; CPU per request ${result.cpuRatio.toFixed(2)} × plain's`;
+  record(
+    `HTTP ${contender}`,
+    describeRound(medians.contender),
+    `${result.ratio.toFixed(2)} × plain (median of ${ratios.length} alternated rounds, ${spread})${cpu}, ${failures(medians.contender)}`,
+  );
+}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -104,11 +145,6 @@ async function bulkInsertKeys(store: Store, orgId: string, count: number): Promi
         .execute();
     });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** Median µs of a cold lookup + verify (no cache) over `keys`. */
@@ -258,55 +294,49 @@ async function main() {
     method: 'POST' as const,
     headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/json' },
     body,
-    seconds: SECONDS,
+    seconds: ROUND_SECONDS,
   };
+  const plainPost: Side = { server: plain, load: { ...verifyLoad, url: plain.url } };
+  const verify: Side = { server: keyward, load: { ...verifyLoad, url: `${keyward.url}/v1/verify` } };
   process.stderr.write('HTTP: warming up…\n');
-  await load({ ...verifyLoad, url: `${keyward.url}/v1/verify`, seconds: 2 });
-  await load({ ...verifyLoad, url: plain.url, seconds: 1 });
-  process.stderr.write('HTTP: plain node:http…\n');
-  const plainResult = await load({ ...verifyLoad, url: plain.url });
-  process.stderr.write('HTTP: POST /v1/verify…\n');
-  const verifyResult = await load({ ...verifyLoad, url: `${keyward.url}/v1/verify` });
+  await load({ ...verify.load, seconds: 2 });
+  await load({ ...plainPost.load, seconds: 1 });
+  process.stderr.write(`HTTP: POST /v1/verify against plain node:http, ${ROUNDS} rounds each…\n`);
+  const verifyVsPlain = await sideBySide({
+    baseline: plainPost,
+    contender: verify,
+    rounds: ROUNDS,
+    seconds: ROUND_SECONDS,
+  });
+
   const middleware = await startPinned(['--import', 'tsx', join(ROOT, 'bench/middleware-server.ts')], {
     ...env,
     KEYWARD_URL: keyward.url,
     KEYWARD_API_KEY: admin,
   });
-  await load({
-    url: `${middleware.url}/flows`,
-    headers: { authorization: `Api-Key ${target.key}` },
-    seconds: 1,
-  });
-  process.stderr.write('HTTP: SDK middleware…\n');
-  const middlewareResult = await load({
-    url: `${middleware.url}/flows`,
-    headers: { authorization: `Api-Key ${target.key}` },
-    seconds: SECONDS,
-  });
-  const plainGet = await load({ url: plain.url, seconds: SECONDS });
-  await middleware.stop();
-  const ratio = (x: number, y: number) => (x / y).toFixed(2);
-  const http = (name: string, r: typeof plainResult, base: typeof plainResult) =>
-    record(
-      name,
-      `${Math.round(r.requestsPerSecond).toLocaleString('en')} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`,
-      `${ratio(r.requestsPerSecond, base.requestsPerSecond)} × plain, ${r.non2xx + r.errors} failures`,
-    );
-  http('HTTP plain node:http (POST, 50 conns)', plainResult, plainResult);
-  http('HTTP POST /v1/verify, cached key', verifyResult, plainResult);
-  http('HTTP plain node:http (GET)', plainGet, plainGet);
-  http('HTTP SDK middleware (node:http, cached verifier)', middlewareResult, plainGet);
-  json.http = {
-    plain: plainResult,
-    verify: verifyResult,
-    plainGet,
-    middleware: middlewareResult,
-    verifyRatio: verifyResult.requestsPerSecond / plainResult.requestsPerSecond,
-    middlewareRatio: middlewareResult.requestsPerSecond / plainGet.requestsPerSecond,
+  const guarded: Side = {
+    server: middleware,
+    load: {
+      url: `${middleware.url}/flows`,
+      headers: { authorization: `Api-Key ${target.key}` },
+      seconds: ROUND_SECONDS,
+    },
   };
+  const plainGet: Side = { server: plain, load: { url: plain.url, seconds: ROUND_SECONDS } };
+  await load({ ...guarded.load, seconds: 1 });
+  process.stderr.write(`HTTP: SDK middleware against plain node:http (GET), ${ROUNDS} rounds each…\n`);
+  const middlewareVsPlain = await sideBySide({
+    baseline: plainGet,
+    contender: guarded,
+    rounds: ROUNDS,
+    seconds: ROUND_SECONDS,
+  });
+  await middleware.stop();
+  recordSideBySide('plain node:http (POST, 50 conns)', 'POST /v1/verify, cached key', verifyVsPlain);
+  recordSideBySide('plain node:http (GET)', 'SDK middleware (node:http, cached verifier)', middlewareVsPlain);
+  json.http = { verifyVsPlain, middlewareVsPlain };
   const rss10k = rssOf(keyward.child.pid ?? 0);
   await keyward.stop();
-  await plain.stop();
 
   // Scale: many keys in the store.
   process.stderr.write(`scale: inserting ${SCALE_KEYS.toLocaleString('en')} keys…\n`);
@@ -320,10 +350,26 @@ async function main() {
   );
   const scaled = await startPinned([BIN, 'serve'], env);
   const rssAfterStart = rssOf(scaled.child.pid ?? 0);
-  const scaledVerify = await load({ ...verifyLoad, url: `${scaled.url}/v1/verify` });
-  http(`HTTP POST /v1/verify with ${SCALE_KEYS.toLocaleString('en')} keys`, scaledVerify, plainResult);
+  const scaledVerify: Side = { server: scaled, load: { ...verifyLoad, url: `${scaled.url}/v1/verify` } };
+  await load({ ...scaledVerify.load, seconds: 2 });
+  process.stderr.write(
+    `HTTP: POST /v1/verify with ${SCALE_KEYS.toLocaleString('en')} keys, ${ROUNDS} rounds each…\n`,
+  );
+  const scaledVsPlain = await sideBySide({
+    baseline: plainPost,
+    contender: scaledVerify,
+    rounds: ROUNDS,
+    seconds: ROUND_SECONDS,
+  });
+  recordSideBySide(
+    'plain node:http (POST, 50 conns)',
+    `POST /v1/verify with ${SCALE_KEYS.toLocaleString('en')} keys`,
+    scaledVsPlain,
+    false,
+  );
   const rssScaled = rssOf(scaled.child.pid ?? 0);
   await scaled.stop();
+  await plain.stop();
   const coldScaled = await coldVerify(store, [target.key]);
   record(
     `verify, cold key, SQLite, ${SCALE_KEYS.toLocaleString('en')} keys (median)`,
@@ -336,7 +382,7 @@ async function main() {
   );
   json.scale = {
     keys: SCALE_KEYS,
-    verify: scaledVerify,
+    verifyVsPlain: scaledVsPlain,
     coldMicros: coldScaled,
     rssSmall: rss10k,
     rssScaledStart: rssAfterStart,
