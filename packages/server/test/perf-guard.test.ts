@@ -14,10 +14,10 @@ import { load, type Spawned, sideBySide, startPinned } from '../../../bench/http
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');
 /**
- * Measured at 0.31–0.42 on the reference machine, alone or beside the rest of the suite
- * (docs/benchmarks.md); under half of the lowest fails.
+ * The median of three alternated rounds measured 0.75 alone and 0.81 beside the rest of the
+ * suite, single rounds 0.64–1.35 (docs/benchmarks.md); under half of the lowest median fails.
  */
-const FLOOR = 0.15;
+const FLOOR = 0.3;
 
 describe('verify path performance guard', () => {
   let dataDir: string;
