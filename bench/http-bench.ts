@@ -117,6 +117,12 @@ export function cpuMicrosOf(pid: number): number | null {
 export interface Round extends LoadResult {
   /** Server CPU (user + system) per answered request, in µs; null where it cannot be read. */
   cpuMicrosPerRequest: number | null;
+  /**
+   * Share of one core the server and the load generator (this process) used during the run.
+   * A server well under 1 while the generator is near 1 was waiting for its load: the round
+   * measured the generator more than the server.
+   */
+  busy: { server: number | null; generator: number };
 }
 
 type LoadOptions = Parameters<typeof load>[0];
@@ -125,11 +131,22 @@ type LoadOptions = Parameters<typeof load>[0];
 export async function measuredRun(server: Spawned, options: LoadOptions): Promise<Round> {
   const pid = server.child.pid ?? 0;
   const before = cpuMicrosOf(pid);
+  const generatorBefore = process.cpuUsage();
+  const started = performance.now();
   const result = await load(options);
+  const wallMicros = (performance.now() - started) * 1000;
+  const generator = process.cpuUsage(generatorBefore);
   const after = cpuMicrosOf(pid);
-  const cpu =
-    before === null || after === null || result.requests === 0 ? null : (after - before) / result.requests;
-  return { ...result, cpuMicrosPerRequest: cpu };
+  const serverMicros = before === null || after === null ? null : after - before;
+  return {
+    ...result,
+    cpuMicrosPerRequest:
+      serverMicros === null || result.requests === 0 ? null : serverMicros / result.requests,
+    busy: {
+      server: serverMicros === null ? null : serverMicros / wallMicros,
+      generator: (generator.user + generator.system) / wallMicros,
+    },
+  };
 }
 
 /** A server under test and the load to send it. */
@@ -174,6 +191,10 @@ function medianRound(rounds: Round[]): Round {
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     cpuMicrosPerRequest: cpu.every((c) => c !== null) ? median(cpu as number[]) : null,
+    busy: {
+      server: rounds.every((r) => r.busy.server !== null) ? of((r) => r.busy.server as number) : null,
+      generator: of((r) => r.busy.generator),
+    },
   };
 }
 

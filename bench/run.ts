@@ -29,6 +29,12 @@ const quick = process.argv.includes('--quick');
 /** HTTP comparisons alternate the two servers, this many runs of this many seconds each. */
 const ROUNDS = quick ? 3 : 5;
 const ROUND_SECONDS = quick ? 2 : 4;
+/**
+ * Load before the first round: pinned to one core, a server shares it with V8's compiler
+ * threads, and a fresh one needs 2–3 s of load before it runs optimised code (measured at
+ * ~15k req/s in its first two seconds against ~25k after).
+ */
+const WARM_UP_SECONDS = quick ? 3 : 5;
 const SCALE_KEYS = quick ? 100_000 : 1_000_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');
@@ -50,7 +56,8 @@ const record = (name: string, value: string, note?: string) => {
 
 const describeRound = (r: Round) =>
   `${Math.round(r.requestsPerSecond).toLocaleString('en')} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms` +
-  (r.cpuMicrosPerRequest === null ? '' : `, ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request`);
+  (r.cpuMicrosPerRequest === null ? '' : `, ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request`) +
+  (r.busy.server === null ? '' : `, server ${Math.round(r.busy.server * 100)}% busy`);
 
 /** Records a side-by-side comparison: the baseline's row (unless already shown), then the contender's. */
 function recordSideBySide(
@@ -69,10 +76,13 @@ function recordSideBySide(
     );
   const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
   const cpu = result.cpuRatio === null ? '' : `; CPU per request ${result.cpuRatio.toFixed(2)} × plain's`;
+  const base = showBaseline
+    ? ''
+    : `; plain ${Math.round(medians.baseline.requestsPerSecond).toLocaleString('en')} req/s in these rounds`;
   record(
     `HTTP ${contender}`,
     describeRound(medians.contender),
-    `${result.ratio.toFixed(2)} × plain (median of ${ratios.length} alternated rounds, ${spread})${cpu}, ${failures(medians.contender)}`,
+    `${result.ratio.toFixed(2)} × plain (median of ${ratios.length} alternated rounds, ${spread})${cpu}${base}, ${failures(medians.contender)}`,
   );
 }
 
@@ -299,8 +309,8 @@ async function main() {
   const plainPost: Side = { server: plain, load: { ...verifyLoad, url: plain.url } };
   const verify: Side = { server: keyward, load: { ...verifyLoad, url: `${keyward.url}/v1/verify` } };
   process.stderr.write('HTTP: warming up…\n');
-  await load({ ...verify.load, seconds: 2 });
-  await load({ ...plainPost.load, seconds: 1 });
+  await load({ ...verify.load, seconds: WARM_UP_SECONDS });
+  await load({ ...plainPost.load, seconds: 2 });
   process.stderr.write(`HTTP: POST /v1/verify against plain node:http, ${ROUNDS} rounds each…\n`);
   const verifyVsPlain = await sideBySide({
     baseline: plainPost,
@@ -323,7 +333,7 @@ async function main() {
     },
   };
   const plainGet: Side = { server: plain, load: { url: plain.url, seconds: ROUND_SECONDS } };
-  await load({ ...guarded.load, seconds: 1 });
+  await load({ ...guarded.load, seconds: WARM_UP_SECONDS });
   process.stderr.write(`HTTP: SDK middleware against plain node:http (GET), ${ROUNDS} rounds each…\n`);
   const middlewareVsPlain = await sideBySide({
     baseline: plainGet,
@@ -351,7 +361,7 @@ async function main() {
   const scaled = await startPinned([BIN, 'serve'], env);
   const rssAfterStart = rssOf(scaled.child.pid ?? 0);
   const scaledVerify: Side = { server: scaled, load: { ...verifyLoad, url: `${scaled.url}/v1/verify` } };
-  await load({ ...scaledVerify.load, seconds: 2 });
+  await load({ ...scaledVerify.load, seconds: WARM_UP_SECONDS });
   process.stderr.write(
     `HTTP: POST /v1/verify with ${SCALE_KEYS.toLocaleString('en')} keys, ${ROUNDS} rounds each…\n`,
   );
