@@ -170,6 +170,22 @@ export interface SideBySideResult {
   cpuRatio: number | null;
   /** Medians over the rounds, per side. */
   medians: { baseline: Round; contender: Round };
+  /**
+   * Rounds in which the baseline was held back by the load generator (see
+   * {@link isGeneratorBound}): there the throughput ratio flatters the contender, and the CPU
+   * ratio is the figure to read.
+   */
+  generatorBoundRounds: number;
+  /** The median ratio over the other rounds, where the baseline was the bottleneck; null if none. */
+  serverBoundRatio: number | null;
+}
+
+/**
+ * Whether a round measured the load generator more than the server: the generator used nearly
+ * all of its core while the server left a tenth of its own unused.
+ */
+export function isGeneratorBound(round: Round): boolean {
+  return round.busy.server !== null && round.busy.server < 0.9 && round.busy.generator >= 0.95;
 }
 
 export function median(values: number[]): number {
@@ -227,5 +243,15 @@ export async function sideBySide(options: {
     medians.baseline.cpuMicrosPerRequest !== null && medians.contender.cpuMicrosPerRequest !== null
       ? medians.baseline.cpuMicrosPerRequest / medians.contender.cpuMicrosPerRequest
       : null;
-  return { baseline, contender, ratios, ratio: median(ratios), cpuRatio, medians };
+  const serverBound = ratios.filter((_, i) => !isGeneratorBound(baseline[i] as Round));
+  return {
+    baseline,
+    contender,
+    ratios,
+    ratio: median(ratios),
+    cpuRatio,
+    medians,
+    generatorBoundRounds: ratios.length - serverBound.length,
+    serverBoundRatio: serverBound.length > 0 ? median(serverBound) : null,
+  };
 }

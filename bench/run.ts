@@ -79,10 +79,15 @@ function recordSideBySide(
   const base = showBaseline
     ? ''
     : `; plain ${Math.round(medians.baseline.requestsPerSecond).toLocaleString('en')} req/s in these rounds`;
+  const held =
+    result.generatorBoundRounds === 0
+      ? ''
+      : `; in ${result.generatorBoundRounds} the plain server waited on the load generator` +
+        (result.serverBoundRatio === null ? '' : `, ${result.serverBoundRatio.toFixed(2)} × in the others`);
   record(
     `HTTP ${contender}`,
     describeRound(medians.contender),
-    `${result.ratio.toFixed(2)} × plain (median of ${ratios.length} alternated rounds, ${spread})${cpu}${base}, ${failures(medians.contender)}`,
+    `${result.ratio.toFixed(2)} × plain (median of ${ratios.length} alternated rounds, ${spread}${held})${cpu}${base}, ${failures(medians.contender)}`,
   );
 }
 
