@@ -188,6 +188,7 @@ export function isGeneratorBound(round: Round): boolean {
   return round.busy.server !== null && round.busy.server < 0.9 && round.busy.generator >= 0.95;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
