@@ -14,8 +14,8 @@ import { load, type Spawned, sideBySide, startPinned } from '../../../bench/http
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');
 /**
- * The median of three alternated rounds measured 0.75 alone and 0.81 beside the rest of the
- * suite, single rounds 0.64–1.35 (docs/benchmarks.md); under half of the lowest median fails.
+ * The median of three alternated rounds measured 0.75 alone and 0.59–1.11 beside the rest of
+ * the suite, single rounds 0.46–1.45 (docs/benchmarks.md): about half of the lowest median fails.
  */
 const FLOOR = 0.3;
 
