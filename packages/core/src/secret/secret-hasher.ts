@@ -54,6 +54,20 @@ export function createSecretHasher(options: { peppers: readonly Pepper[] }): Sec
   const digestUnder = (pepper: Buffer, secret: string) =>
     createHmac('sha256', pepper).update(secret).digest();
 
+  function matcher(secret: string): (stored: SecretDigest) => boolean {
+    let version = Number.NaN;
+    let digest: Buffer | undefined;
+    return (stored) => {
+      const pepper = byVersion.get(stored.pepperVersion);
+      if (!pepper || stored.digest.length !== 64) return false;
+      if (!digest || stored.pepperVersion !== version) {
+        version = stored.pepperVersion;
+        digest = digestUnder(pepper, secret);
+      }
+      return timingSafeEqual(digest, Buffer.from(stored.digest, 'hex'));
+    };
+  }
+
   return {
     hash(secret) {
       return {
@@ -61,21 +75,7 @@ export function createSecretHasher(options: { peppers: readonly Pepper[] }): Sec
         pepperVersion: current,
       };
     },
-    matches(secret, stored) {
-      return this.matcher(secret)(stored);
-    },
-    matcher(secret) {
-      let version = Number.NaN;
-      let digest: Buffer | undefined;
-      return (stored) => {
-        const pepper = byVersion.get(stored.pepperVersion);
-        if (!pepper || stored.digest.length !== 64) return false;
-        if (!digest || stored.pepperVersion !== version) {
-          version = stored.pepperVersion;
-          digest = digestUnder(pepper, secret);
-        }
-        return timingSafeEqual(digest, Buffer.from(stored.digest, 'hex'));
-      };
-    },
+    matches: (secret, stored) => matcher(secret)(stored),
+    matcher,
   };
 }

@@ -15,10 +15,12 @@ import { type VerifiableKeyRow, verifiableKeyFromRows } from '../repositories/ve
 
 const LOAD_KEY = `SELECT api_keys.*, users.enabled AS owner_enabled, users.role AS owner_role,
     users.is_operator AS owner_is_operator,
-    (SELECT json_group_array(json_array(id, slot, digest, pepper_version, hint, created_at, expires_at)
-        ORDER BY slot, created_at)
+    (SELECT json_group_array(json_array(key_secrets.id, key_secrets.slot, key_secrets.digest,
+          key_secrets.pepper_version, key_secrets.hint, key_secrets.created_at, key_secrets.expires_at)
+        ORDER BY key_secrets.slot, key_secrets.created_at)
       FROM key_secrets
-      WHERE key_secrets.key_id = api_keys.id AND (expires_at IS NULL OR expires_at > ?)) AS live_secrets
+      WHERE key_secrets.key_id = api_keys.id
+        AND (key_secrets.expires_at IS NULL OR key_secrets.expires_at > ?)) AS live_secrets
   FROM api_keys LEFT JOIN users ON users.id = api_keys.owner_id
   WHERE api_keys.id = ?`;
 
