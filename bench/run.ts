@@ -9,7 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyward/core';
-import { bootstrap, createApp, createLogger, loadConfig } from '@keyward/server';
+import { bootstrap, createApp, createLogger, loadConfig, systemPrincipal } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
 import { createTestDatabase, rssOf, sqliteProcessEnv, TEST_PEPPER } from '@keyward/test-utils';
 import {
@@ -211,16 +211,7 @@ async function inProcess(dialect: 'sqlite' | 'postgres') {
     { orgName: 'Bench', email: 'b@bench.test', password: 'correct horse battery' },
     { ip: null, userAgent: null, requestId: null },
   );
-  const principal = {
-    kind: 'system' as const,
-    orgId: admin.org.id,
-    actor: { type: 'system' as const, id: null, name: 'bench' },
-    scopes: new Set(['keys:write']),
-    userId: null,
-    role: null,
-    isOperator: true,
-    ownKeysOnly: false,
-  };
+  const principal = systemPrincipal(admin.org.id);
   const ctx = { ip: null, userAgent: null, requestId: null };
 
   let start = performance.now();

@@ -176,7 +176,16 @@ describe('keyward CLI on the local database', () => {
       });
     const url = `http://127.0.0.1:${port}`;
     const admin = (
-      await json(['keys', 'create', '--name', 'remote admin', '--scopes', 'keys:read,keys:write,keys:verify'])
+      await json([
+        'keys',
+        'create',
+        '--name',
+        'remote admin',
+        '--scopes',
+        'keys:read,keys:write,keys:verify',
+        '--owner',
+        'admin@acme.test',
+      ])
     ).key;
 
     const first = await start();

@@ -32,6 +32,24 @@ export const KEYWARD_SCOPES = {
   auditRead: 'audit:read',
 } as const;
 
+const operator = (name: string, description: string): Scope => ({
+  name,
+  module: 'operator',
+  moduleTitle: 'Deployment operation',
+  description,
+});
+
+/**
+ * The operator's scopes: powers over the whole deployment. Only an operator holds them, and a
+ * key has them only when they were granted to it (docs/authorization.md › "Operator powers").
+ */
+export const OPERATOR_SCOPES = {
+  orgsRead: 'orgs:read',
+  orgsWrite: 'orgs:write',
+  catalogWrite: 'catalog:write',
+  keysVerifyAll: 'keys:verify-all',
+} as const;
+
 /** The scope catalogue a fresh deployment starts with. */
 export const DEFAULT_SCOPES: readonly Scope[] = [
   {
@@ -66,10 +84,30 @@ export const DEFAULT_SCOPES: readonly Scope[] = [
   keyward(KEYWARD_SCOPES.resourcesRead, 'List resources.'),
   keyward(KEYWARD_SCOPES.resourcesWrite, 'Register and change resources.'),
   keyward(KEYWARD_SCOPES.auditRead, 'Read and export the audit trail.'),
+  operator(OPERATOR_SCOPES.orgsRead, 'List every organization of the deployment.'),
+  operator(OPERATOR_SCOPES.orgsWrite, 'Create organizations and their first owners.'),
+  operator(OPERATOR_SCOPES.catalogWrite, 'Add environments and scopes to the catalogue.'),
+  operator(
+    OPERATOR_SCOPES.keysVerifyAll,
+    'Verify the keys, and follow the invalidations, of every organization.',
+  ),
 ];
 
-/** Every Keyward scope: what a bootstrap admin key holds. */
+/** Every Keyward scope of an organization: what its owners and admins hold. */
 export const ALL_KEYWARD_SCOPES: readonly string[] = Object.values(KEYWARD_SCOPES);
+
+/** Every operator scope: what an operator holds beyond its role (and the bootstrap key). */
+export const ALL_OPERATOR_SCOPES: readonly string[] = Object.values(OPERATOR_SCOPES);
+
+const ADMIN_API_SCOPES: ReadonlySet<string> = new Set([...ALL_KEYWARD_SCOPES, ...ALL_OPERATOR_SCOPES]);
+
+/**
+ * Whether `scope` guards Keyward's own API (a Keyward or operator scope), which a key may use
+ * only within its accountable user's rights; every other scope is the platform's.
+ */
+export function isAdminApiScope(scope: string): boolean {
+  return ADMIN_API_SCOPES.has(scope);
+}
 
 /**
  * The Keyward scopes a role grants to a user acting in person (session or password). Members

@@ -6,9 +6,12 @@
  */
 export {
   ALL_KEYWARD_SCOPES,
+  ALL_OPERATOR_SCOPES,
   DEFAULT_ENVIRONMENTS,
   DEFAULT_SCOPES,
+  isAdminApiScope,
   KEYWARD_SCOPES,
+  OPERATOR_SCOPES,
   ROLE_SCOPES,
 } from './catalog.ts';
 export {
@@ -57,9 +60,24 @@ export {
   type User,
   type UserKind,
 } from './model.ts';
-export { compileIpAllowlist, type IpAllowlist, isValidCidr } from './policy/ip-allowlist.ts';
+export { cidrWithin, compileIpAllowlist, type IpAllowlist, isValidCidr } from './policy/ip-allowlist.ts';
 export { checkKeyPolicy, type PolicyRequest } from './policy/key-policy.ts';
 export { type ScopeQuery, satisfiesScopes, scopesIn } from './policy/scope-query.ts';
+export {
+  type GrantExcess,
+  grantExcess,
+  inheritedLimits,
+  type KeyGrant,
+  keyRights,
+  mayAssignRole,
+  mayManageUser,
+  type Rights,
+  rightsWithin,
+  scopeBeyondAccountable,
+  systemRights,
+  type UserState,
+  userRights,
+} from './rights/index.ts';
 export {
   createSecretHasher,
   type Pepper,
@@ -74,7 +92,7 @@ export type {
   RateLimitState,
   VerificationSink,
 } from './verify/ports.ts';
-export { type KeyOwnerState, toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
+export { toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
 export {
   type CredentialMemo,
   createVerifier,

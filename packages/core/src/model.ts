@@ -103,6 +103,11 @@ export interface ApiKey {
   orgId: string;
   name: string;
   ownerId: string | null;
+  /**
+   * The user whose current rights bound the key on Keyward's own API: the owner, else the user
+   * accountable for whoever made it. Null only for keys without Keyward scopes made by the system.
+   */
+  accountableUserId: string | null;
   createdBy: Actor;
   environment: string;
   scopes: string[];

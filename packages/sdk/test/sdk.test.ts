@@ -44,13 +44,12 @@ describe('sdk: client against a live server', () => {
 
   it('creates, verifies and revokes keys, returning { result } or { error } and never throwing', async () => {
     const keyward = createClient({ baseUrl, key: world.admin.apiKey });
-    const created = await keyward.keys.create({ name: 'sdk', scopes: ['export'], environment: 'test' });
-    expect(created.result?.key).toMatch(/^kw_test_/);
-    const verified = await keyward.verify({
-      key: created.result?.key ?? '',
-      environment: 'test',
-      scopes: ['export'],
-    });
+    const created = await keyward.keys.create({ name: 'sdk', scopes: ['export'] });
+    expect(created.result?.key).toMatch(/^kw_live_/);
+    // The admin key is a live key: it makes no key for another environment.
+    const elsewhere = await keyward.keys.create({ name: 'sdk', scopes: ['export'], environment: 'test' });
+    expect(elsewhere.error).toMatchObject({ status: 403, code: 'GRANT_EXCEEDS_CALLER' });
+    const verified = await keyward.verify({ key: created.result?.key ?? '', scopes: ['export'] });
     expect(verified.result).toMatchObject({ valid: true, code: 'VALID', key: { name: 'sdk' } });
     await keyward.keys.revoke(created.result?.id ?? '');
     expect((await keyward.verify({ key: created.result?.key ?? '' })).result?.code).toBe('NOT_FOUND');

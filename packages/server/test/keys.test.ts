@@ -17,10 +17,12 @@ describe.each(testDialects())('%s: key lifecycle over HTTP', (dialect) => {
     world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key, ...extra } });
 
   it('creates a key and shows the full key only in the 201', async () => {
+    // A key for another environment than the admin key's is made by a signed-in admin.
+    const session = await world.signIn('owner@acme.test', 'correct horse battery staple');
     const created = await world.request({
       method: 'POST',
       url: '/v1/keys',
-      key: admin,
+      session,
       body: {
         name: 'Deploy bot',
         scopes: ['deployment', 'export'],
@@ -148,7 +150,9 @@ describe.each(testDialects())('%s: key lifecycle over HTTP', (dialect) => {
   });
 
   it('lists keys in cursor pages with filters', async () => {
-    for (let i = 0; i < 5; i++) await world.createKey({ name: `page-${i}`, scopes: [], environment: 'test' });
+    const session = await world.signIn('owner@acme.test', 'correct horse battery staple');
+    for (let i = 0; i < 5; i++)
+      await world.createKey({ name: `page-${i}`, scopes: [], environment: 'test' }, session);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -429,7 +433,7 @@ describe.each(testDialects())('%s: loading a key for verification', (dialect) =>
       scopes: ['export'],
       metadata: { tier: 'gold' },
       ownerEnabled: true,
-      ownerRole: 'owner',
+      accountable: { id: world.admin.user.id, role: 'owner', isOperator: true, enabled: true },
       revoked: false,
     });
     // The replaced secondary and the primary replaced without grace are gone; the primary in

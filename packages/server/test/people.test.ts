@@ -171,6 +171,7 @@ describe.each(testDialects())('%s: people, sessions and rights', (dialect) => {
       method: 'POST',
       url: '/api_tokens/',
       headers: { authorization: basic('max@acme.test', PASSWORD) },
+      body: { scopes: ['keys:read', 'keys:write', 'export'] },
     });
     const memberKey: string = token.body.key;
     const adminsKey = await world.createKey({ name: 'admin-only', scopes: [] });

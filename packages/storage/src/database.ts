@@ -56,6 +56,8 @@ export interface ApiKeyTable {
   org_id: string;
   name: string;
   owner_id: string | null;
+  /** The user whose current rights bound the key: the owner, else the maker's accountable user. */
+  accountable_user_id: string | null;
   created_by_type: string;
   created_by_id: string | null;
   created_by_name: string | null;

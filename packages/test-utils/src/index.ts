@@ -21,6 +21,7 @@ export {
 export {
   createTestWorld,
   type TestResponse,
+  type TestSession,
   type TestWorld,
   type TestWorldOptions,
 } from './test-world.ts';

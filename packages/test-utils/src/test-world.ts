@@ -38,6 +38,12 @@ export interface TestResponse<T = any> {
   text: string;
 }
 
+/** A signed-in session: the cookie and the CSRF token a browser would send. */
+export interface TestSession {
+  cookie: string;
+  csrfToken: string;
+}
+
 /** Everything a test needs. */
 export interface TestWorld {
   dialect: TestDialect;
@@ -51,17 +57,23 @@ export interface TestWorld {
   admin: BootstrapResult;
   /** Every log line written by the app, for asserting what is (not) logged. */
   logs: string[];
-  /** Sends a request; `key` goes in `Authorization: Api-Key`. */
+  /** Sends a request; `key` goes in `Authorization: Api-Key`, `session` as a browser sends it. */
   request<T = any>(options: {
     method?: string;
     url: string;
     key?: string | undefined;
+    session?: TestSession | undefined;
     headers?: Record<string, string | string[]>;
     body?: unknown;
     rawBody?: string;
   }): Promise<TestResponse<T>>;
-  /** Creates a key with the admin key and returns the response body (`key` holds the full key). */
-  createKey(body: Record<string, unknown>, key?: string): Promise<any>;
+  /**
+   * Creates a key and returns the response body (`key` holds the full key): as the admin key, as
+   * another key, or in a session. The admin key makes keys in its own environment only.
+   */
+  createKey(body: Record<string, unknown>, as?: string | TestSession): Promise<any>;
+  /** Signs in with email and password, as the UI does. */
+  signIn(email: string, password: string): Promise<TestSession>;
   /** Rebuilds the app on the same database, as after a restart. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -139,9 +151,13 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
     database,
     admin,
     logs,
-    async request({ method = 'GET', url, key, headers = {}, body, rawBody }) {
+    async request({ method = 'GET', url, key, session, headers = {}, body, rawBody }) {
       const allHeaders: Record<string, string | string[]> = { ...headers };
       if (key !== undefined) allHeaders.authorization = `Api-Key ${key}`;
+      if (session) {
+        allHeaders.cookie = session.cookie;
+        allHeaders['x-csrf-token'] = session.csrfToken;
+      }
       const payload = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
       if (payload !== undefined && !Object.keys(allHeaders).some((h) => h.toLowerCase() === 'content-type')) {
         allHeaders['content-type'] = 'application/json';
@@ -160,10 +176,25 @@ export async function createTestWorld(options: TestWorldOptions = {}): Promise<T
         text: response.body,
       };
     },
-    async createKey(body, key = admin.apiKey) {
-      const response = await world.request({ method: 'POST', url: '/v1/keys', key, body });
+    async createKey(body, as = admin.apiKey) {
+      const response = await world.request({
+        method: 'POST',
+        url: '/v1/keys',
+        ...(typeof as === 'string' ? { key: as } : { session: as }),
+        body,
+      });
       if (response.status !== 201) throw new Error(`createKey failed: ${response.status} ${response.text}`);
       return response.body;
+    },
+    async signIn(email, password) {
+      const response = await world.request({
+        method: 'POST',
+        url: '/v1/auth/login',
+        body: { email, password },
+      });
+      if (response.status !== 200) throw new Error(`signIn failed: ${response.status} ${response.text}`);
+      const cookie = String(response.headers['set-cookie']).split(';')[0] as string;
+      return { cookie, csrfToken: response.body.csrfToken };
     },
     async restart() {
       await built.app.close();

@@ -3,8 +3,9 @@
  * the HTTP API (local or remote).
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { ApiTransport } from '../api-transport.ts';
 import { globalOptions, withTransport } from '../cli-context.ts';
-import { expectOk, printJson, printRecord, printTable } from '../output.ts';
+import { CliError, expectOk, printJson, printRecord, printTable } from '../output.ts';
 
 type KeyJson = Record<string, unknown> & { id: string; key?: string };
 
@@ -56,6 +57,17 @@ function printKey(key: KeyJson, json: boolean | undefined): void {
   if (token) process.stdout.write(`\nKey (shown once, store it now):\n  ${token}\n`);
 }
 
+/** A user id as given, or the id of the user with this email. */
+async function userIdOf(api: ApiTransport, user: string): Promise<string> {
+  if (!user.includes('@')) return user;
+  const page = expectOk(await api.request('GET', `/v1/users?${new URLSearchParams({ search: user })}`)) as {
+    items: { id: string; email: string }[];
+  };
+  const found = page.items.find((candidate) => candidate.email === user.toLowerCase());
+  if (!found) throw new CliError('NOT_FOUND', `No user with email ${user}.`);
+  return found.id;
+}
+
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('Manage API keys');
 
@@ -66,7 +78,7 @@ export function registerKeys(program: Command): void {
     .option('--scopes <list>', 'comma-separated scopes', list, [])
     .option('--environment <slug>', 'environment (default: production)')
     .option('--expires <date>', 'expiry date', parseDate)
-    .option('--owner <userId>', 'owning user')
+    .option('--owner <user>', 'owning user, by id or email (needed for keys with Keyward scopes)')
     .option('--resources <list>', 'comma-separated resource ids', list)
     .option('--metadata <json>', 'JSON object handed downstream', parseJsonObject)
     .option('--rate-limit <limit/seconds>', 'e.g. 100/60', parseRateLimit)
@@ -79,7 +91,6 @@ export function registerKeys(program: Command): void {
         scopes: options.scopes,
         environment: options.environment,
         expiresAt: options.expires,
-        ownerId: options.owner,
         resources: options.resources,
         metadata: options.metadata,
         rateLimit: options.rateLimit,
@@ -87,7 +98,11 @@ export function registerKeys(program: Command): void {
         ipAllowlist: options.ip,
       };
       await withTransport(global, async (api) => {
-        printKey(expectOk(await api.request('POST', '/v1/keys', body)) as KeyJson, global.json);
+        const ownerId = options.owner === undefined ? undefined : await userIdOf(api, options.owner);
+        printKey(
+          expectOk(await api.request('POST', '/v1/keys', { ...body, ownerId })) as KeyJson,
+          global.json,
+        );
       });
     });
 

@@ -31,6 +31,31 @@ function toRange(cidr: string): Range {
   return [address, address.kind() === 'ipv4' ? 32 : 128];
 }
 
+/**
+ * Whether every address of `inner` (a CIDR or single address) lies in one of the `outer`
+ * ranges. Used to keep a key's allowlist within its maker's; an entry that does not parse, or
+ * is of another address family, is not within.
+ */
+export function cidrWithin(inner: string, outer: readonly string[]): boolean {
+  let range: Range;
+  try {
+    range = toRange(inner);
+  } catch {
+    return false;
+  }
+  const [address, bits] = range;
+  return outer.some((cidr) => {
+    try {
+      const [outerAddress, outerBits] = toRange(cidr);
+      return (
+        address.kind() === outerAddress.kind() && bits >= outerBits && address.match(outerAddress, outerBits)
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Compiles an allowlist; throws on an invalid entry (validate with {@link isValidCidr} first). */
 export function compileIpAllowlist(cidrs: readonly string[]): IpAllowlist {
   const ranges = cidrs.map(toRange);

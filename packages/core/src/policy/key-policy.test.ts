@@ -13,6 +13,7 @@ function key(overrides: Partial<ApiKey> = {}, ownerEnabled = true) {
     orgId: 'org_1',
     name: 'k',
     ownerId: 'usr_1',
+    accountableUserId: 'usr_1',
     createdBy: { type: 'system', id: null, name: null },
     environment: 'live',
     scopes: ['export'],
@@ -29,6 +30,8 @@ function key(overrides: Partial<ApiKey> = {}, ownerEnabled = true) {
     lastUsedAt: null,
   };
   return toVerifiableKey({ ...base, ...overrides }, [], {
+    id: 'usr_1',
+    orgId: 'org_1',
     enabled: ownerEnabled,
     role: 'admin',
     isOperator: false,

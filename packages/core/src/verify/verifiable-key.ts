@@ -1,6 +1,7 @@
-import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy, Role } from '../model.ts';
+import type { ApiKey, KeySecret, QuotaPolicy, RateLimitPolicy } from '../model.ts';
 import type { IpAllowlist } from '../policy/ip-allowlist.ts';
 import { compileIpAllowlist } from '../policy/ip-allowlist.ts';
+import type { UserState } from '../rights/rights.ts';
 import type { SecretDigest } from '../secret/secret-hasher.ts';
 
 /**
@@ -21,9 +22,11 @@ export interface VerifiableKey {
   enabled: boolean;
   /** False when the owner is disabled; a deleted owner's keys are revoked instead. */
   ownerEnabled: boolean;
-  /** The owner's role and operator flag bound what a key may do on Keyward's own API. */
-  ownerRole: Role | null;
-  ownerIsOperator: boolean;
+  /**
+   * The user accountable for the key (its owner, else whoever made it), as it is now; its rights
+   * bound what the key may do on Keyward's own API. Null when there is none or it was deleted.
+   */
+  accountable: UserState | null;
   revoked: boolean;
   expiresAt: number | null;
   metadata: Record<string, unknown>;
@@ -33,18 +36,14 @@ export interface VerifiableKey {
   secrets: readonly (SecretDigest & { expiresAt: number | null })[];
 }
 
-/** The parts of a key's owner that verification needs; null for a key without owner. */
-export interface KeyOwnerState {
-  enabled: boolean;
-  role: Role;
-  isOperator: boolean;
-}
-
-/** Prepares a key, its secrets and its owner's state for verification. */
+/**
+ * Prepares a key, its secrets and its accountable user's state (null when it has none, or that
+ * user was deleted) for verification. An owned key's accountable user is its owner.
+ */
 export function toVerifiableKey(
   key: ApiKey,
   secrets: readonly KeySecret[],
-  owner: KeyOwnerState | null,
+  accountable: UserState | null,
 ): VerifiableKey {
   return {
     id: key.id,
@@ -57,9 +56,8 @@ export function toVerifiableKey(
     scopeSet: new Set(key.scopes),
     resources: key.resources ? new Set(key.resources) : null,
     enabled: key.enabled,
-    ownerEnabled: owner?.enabled ?? true,
-    ownerRole: owner?.role ?? null,
-    ownerIsOperator: owner?.isOperator ?? false,
+    ownerEnabled: key.ownerId === null || (accountable?.id === key.ownerId && accountable.enabled),
+    accountable,
     revoked: key.revokedAt !== null,
     expiresAt: key.expiresAt,
     metadata: key.metadata,

@@ -22,6 +22,7 @@ function issue(
     orgId: 'org_1',
     name: 'integration',
     ownerId: 'usr_1',
+    accountableUserId: 'usr_1',
     createdBy: { type: 'system', id: null, name: null },
     environment: 'live',
     scopes: ['export'],
@@ -48,6 +49,8 @@ function issue(
     expiresAt: options.secretExpiresAt ?? null,
   };
   const verifiable = toVerifiableKey(apiKey, [stored], {
+    id: 'usr_1',
+    orgId: 'org_1',
     enabled: options.ownerEnabled ?? true,
     role: 'admin',
     isOperator: false,

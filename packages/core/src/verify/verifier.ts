@@ -7,9 +7,9 @@
  */
 import { hash } from 'node:crypto';
 import { KEY_FORMAT, parseKey, parseKeyPair } from '../key-format/index.ts';
-import type { Role } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
 import type { ScopeQuery } from '../policy/scope-query.ts';
+import type { UserState } from '../rights/rights.ts';
 import type { SecretHasher } from '../secret/secret-hasher.ts';
 import type {
   EnvironmentRegistry,
@@ -72,9 +72,11 @@ export interface KeyIdentity {
   environment: string;
   scopes: readonly string[];
   metadata: Record<string, unknown>;
-  /** For Keyward's own authorization; not part of the public verify answer. */
-  ownerRole: Role | null;
-  ownerIsOperator: boolean;
+  /** The rest of the key's grant and its accountable user: for Keyward's own authorization only, never in the public verify answer. */
+  resources: readonly string[] | null;
+  ipAllowlist: readonly string[] | null;
+  expiresAt: number | null;
+  accountable: UserState | null;
 }
 
 /** The verifier's answer. */
@@ -291,8 +293,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       environment: key.environment,
       scopes: key.scopes,
       metadata: key.metadata,
-      ownerRole: key.ownerRole,
-      ownerIsOperator: key.ownerIsOperator,
+      resources: key.resources && [...key.resources],
+      ipAllowlist: key.ipAllowlist?.cidrs ?? null,
+      expiresAt: key.expiresAt,
+      accountable: key.accountable,
     };
   }
 

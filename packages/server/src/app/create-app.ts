@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ALL_KEYWARD_SCOPES, createSecretHasher, KeywardError, type Pepper } from '@keyward/core';
+import { createSecretHasher, KeywardError, type Pepper } from '@keyward/core';
 import { findOrg, listOrgs, type Store } from '@keyward/storage';
 import Fastify, {
   type FastifyBaseLogger,
@@ -296,9 +296,9 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     localToken: deps.localToken,
     resolveLocal: async (orgHeader) => {
       const org = orgHeader ? await findOrg(store.db, orgHeader) : undefined;
-      if (org) return systemPrincipal(org.id, ALL_KEYWARD_SCOPES);
+      if (org) return systemPrincipal(org.id);
       const orgs = await listOrgs(store.db);
-      if (!orgHeader && orgs.length === 1 && orgs[0]) return systemPrincipal(orgs[0].id, ALL_KEYWARD_SCOPES);
+      if (!orgHeader && orgs.length === 1 && orgs[0]) return systemPrincipal(orgs[0].id);
       throw new KeywardError('NOT_FOUND', {
         message: orgHeader
           ? `No organization ${orgHeader}.`

@@ -7,15 +7,14 @@
  * key id when one was parsed, the client IP and the request id — never the credential.
  */
 import {
-  ALL_KEYWARD_SCOPES,
   type Credential,
   type CredentialMemo,
   collectCredentialHeaders,
   extractCredential,
   type KeyIdentity,
   KeywardError,
+  keyRights,
   parseKey,
-  ROLE_SCOPES,
   type Verifier,
   type VerifyResult,
 } from '@keyward/core';
@@ -47,8 +46,6 @@ export function takeQueryKeys(request: FastifyRequest): void {
 /** A credential that is a key: the full key string, or its HTTP Basic pair. */
 export type KeyCredential = Extract<Credential, { kind: 'key' | 'key-pair' }>;
 
-const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
-
 /** Resolves a session cookie to a principal, or null when there is none (installed by the auth routes). */
 export type SessionResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null>;
 /** Checks an email and password (HTTP Basic), on routes that accept a login. */
@@ -70,35 +67,22 @@ export interface AuthenticatorDeps {
 }
 
 /**
- * The rights a key confers on Keyward's own API: its Keyward scopes, bounded by its owner's
- * role. Worked out once per loaded key (the verifier hands out one identity per loaded key, and
- * a change to the key or its owner reloads it), not on every request.
+ * The principal of a key: its grant within its accountable user's current rights (core's
+ * `keyRights`). Worked out once per loaded key, not on every request: the verifier hands out one
+ * identity per loaded key, and any change to the key or to its accountable user drops the key
+ * from every cache, so the next request loads it, and its rights, anew.
  */
 const principals = new WeakMap<KeyIdentity, Principal>();
 export function keyPrincipal(identity: KeyIdentity): Principal {
-  let principal = principals.get(identity);
-  if (!principal) {
-    principal = principalOf(identity);
-    principals.set(identity, principal);
-  }
-  return principal;
-}
-
-function principalOf(identity: KeyIdentity): Principal {
-  const roleScopes = identity.ownerRole ? new Set(ROLE_SCOPES[identity.ownerRole]) : null;
-  const scopes = identity.scopes.filter(
-    (s) => KEYWARD_SCOPE_SET.has(s) && (roleScopes === null || roleScopes.has(s)),
-  );
-  return {
+  const known = principals.get(identity);
+  if (known) return known;
+  const principal: Principal = {
+    ...keyRights(identity),
     kind: 'key',
-    orgId: identity.orgId,
     actor: { type: 'key', id: identity.id, name: identity.name },
-    scopes: new Set(scopes),
-    userId: identity.ownerId,
-    role: identity.ownerRole,
-    isOperator: identity.ownerIsOperator,
-    ownKeysOnly: identity.ownerRole === 'member',
   };
+  principals.set(identity, Object.freeze(principal));
+  return principal;
 }
 
 const QUERY_KEY_WARNING = '199 keyward "auth-key in the query string is not recommended: URLs get logged"';
@@ -288,19 +272,8 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
     };
   }
 
-  /** A preHandler that requires an operator. */
-  function requireOperator() {
-    return async (request: FastifyRequest, reply: FastifyReply) => {
-      const principal = await authenticate(request, reply, { allowPassword: false });
-      if (!principal.isOperator)
-        throw new KeywardError('FORBIDDEN', { message: 'Only operators may do this.' });
-      request.principal = principal;
-    };
-  }
-
   return {
     require,
-    requireOperator,
     authenticate,
     authenticateKey,
     /** Installs session-cookie authentication (the auth routes do this). */

@@ -1,39 +1,47 @@
 /**
  * @module Login throttling
  *
- * Failed password checks are counted per account and per client IP in the database, so every
- * node sees the same counts. After {@link MAX_FAILURES} failures within the window the subject
- * is locked for {@link LOCK_MS}; a success clears the account's counter. A locked subject gets
- * 429 with `Retry-After` before any password is checked.
+ * Password attempts are counted per account and per client IP in the database, so every node
+ * sees the same counts. Each attempt is counted *before* its password is checked, atomically
+ * (`reserveAttempt`), so a burst of parallel guesses checks no more passwords than the same
+ * guesses sent one at a time. Within the window an account may try {@link ACCOUNT_RULE}`.max`
+ * times and an address {@link ADDRESS_RULE}`.max` times; then the subject is locked and gets
+ * 429 with `Retry-After` before any password is checked. A success clears the account's count
+ * and takes the attempt back from the address's.
  */
 import { KeywardError } from '@keyward/core';
-import { clearThrottle, type Database, findThrottle, saveThrottle } from '@keyward/storage';
+import {
+  clearThrottle,
+  type Database,
+  releaseAttempt,
+  reserveAttempt,
+  type ThrottleRule,
+} from '@keyward/storage';
 import type { Kysely } from 'kysely';
 
-const MAX_FAILURES = 5;
-const WINDOW_MS = 15 * 60_000;
-const LOCK_MS = 15 * 60_000;
-/** An IP may fail more often than one account: offices share addresses. */
-const MAX_FAILURES_PER_IP = 20;
+const ACCOUNT_RULE: ThrottleRule = { max: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/** An IP may try more often than one account: offices share addresses. */
+const ADDRESS_RULE: ThrottleRule = { max: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
-function subjects(email: string, ip: string | null): { subject: string; max: number }[] {
-  return [
-    { subject: `email:${email.toLowerCase()}`, max: MAX_FAILURES },
-    ...(ip ? [{ subject: `ip:${ip}`, max: MAX_FAILURES_PER_IP }] : []),
-  ];
-}
+const accountSubject = (email: string) => `email:${email.toLowerCase()}`;
+const addressSubject = (ip: string) => `ip:${ip}`;
 
-/** Throws RATE_LIMITED while the account or the IP is locked. */
-export async function assertNotThrottled(
+/**
+ * Counts a password attempt for the account and the IP before it is checked; throws
+ * RATE_LIMITED (nothing may be checked) when either is over its limit.
+ */
+export async function reserveLoginAttempt(
   db: Kysely<Database>,
   email: string,
   ip: string | null,
   now: number,
 ): Promise<void> {
-  for (const { subject } of subjects(email, ip)) {
-    const row = await findThrottle(db, subject);
-    if (row?.locked_until && row.locked_until > now) {
-      const seconds = Math.ceil((row.locked_until - now) / 1000);
+  const subjects: [string, ThrottleRule][] = [[accountSubject(email), ACCOUNT_RULE]];
+  if (ip) subjects.push([addressSubject(ip), ADDRESS_RULE]);
+  for (const [subject, rule] of subjects) {
+    const { allowed, lockedUntil } = await reserveAttempt(db, subject, rule, now);
+    if (!allowed) {
+      const seconds = Math.max(1, Math.ceil(((lockedUntil ?? now + rule.lockMs) - now) / 1000));
       throw new KeywardError('RATE_LIMITED', {
         message: 'Too many failed logins. Try again later.',
         headers: { 'retry-after': String(seconds) },
@@ -42,27 +50,12 @@ export async function assertNotThrottled(
   }
 }
 
-/** Counts a failure for the account and the IP, locking them when over the limit. */
-export async function recordLoginFailure(
+/** After a successful login: the account starts afresh, and the address gets its attempt back. */
+export async function recordLoginSuccess(
   db: Kysely<Database>,
   email: string,
   ip: string | null,
-  now: number,
 ): Promise<void> {
-  for (const { subject, max } of subjects(email, ip)) {
-    const row = await findThrottle(db, subject);
-    const fresh = !row || now - row.window_start > WINDOW_MS;
-    const failures = fresh ? 1 : row.failures + 1;
-    await saveThrottle(db, {
-      subject,
-      failures,
-      window_start: fresh ? now : row.window_start,
-      locked_until: failures >= max ? now + LOCK_MS : null,
-    });
-  }
-}
-
-/** Clears the account's counter after a successful login. */
-export async function recordLoginSuccess(db: Kysely<Database>, email: string): Promise<void> {
-  await clearThrottle(db, `email:${email.toLowerCase()}`);
+  await clearThrottle(db, accountSubject(email));
+  if (ip) await releaseAttempt(db, addressSubject(ip));
 }

@@ -2,24 +2,15 @@
  * @module Principals
  *
  * Who is calling an admin route, resolved once per request from a key, a session or the local
- * CLI. Rights are Keyward scopes; a member additionally acts on its own keys only.
+ * CLI: who acts (for the audit trail) and the {@link Rights} it holds, as core computes them
+ * (docs/authorization.md). Routes and services ask the rights; nothing else decides them.
  */
-import type { Actor, Role } from '@keyward/core';
+import { type Actor, type Rights, systemRights } from '@keyward/core';
 
 /** The authenticated caller of an admin route. */
-export interface Principal {
-  kind: 'key' | 'user' | 'system';
-  orgId: string;
-  actor: Actor;
-  /** Keyward scopes the caller holds. */
-  scopes: ReadonlySet<string>;
-  /** The user acting (a key's owner, or the session's user), if any. */
-  userId: string | null;
-  role: Role | null;
-  /** Operators manage orgs, environments and the catalogue, and may verify any org's keys. */
-  isOperator: boolean;
-  /** True for members: they see and manage only keys they own. */
-  ownKeysOnly: boolean;
+export interface Principal extends Rights {
+  readonly kind: 'key' | 'user' | 'system';
+  readonly actor: Actor;
 }
 
 /** Request facts recorded with every audit event; never holds a secret. */
@@ -30,15 +21,11 @@ export interface RequestContext {
 }
 
 /** The principal of the local CLI, acting on the database directly: all rights, in one org. */
-export function systemPrincipal(orgId: string, scopes: Iterable<string>): Principal {
-  return {
+export function systemPrincipal(orgId: string): Principal {
+  const principal: Principal = {
+    ...systemRights(orgId),
     kind: 'system',
-    orgId,
     actor: { type: 'system', id: null, name: 'keyward-cli' },
-    scopes: new Set(scopes),
-    userId: null,
-    role: null,
-    isOperator: true,
-    ownKeysOnly: false,
   };
+  return Object.freeze(principal);
 }

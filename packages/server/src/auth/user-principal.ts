@@ -1,16 +1,12 @@
-import { ROLE_SCOPES, type User } from '@keyward/core';
+import { type User, userRights } from '@keyward/core';
 import type { Principal } from './principal.ts';
 
-/** The rights of a user acting in person (session or password): its role's Keyward scopes. */
+/** A user acting in person (session or password), with the rights its role and flags give it now. */
 export function userPrincipal(user: User): Principal {
-  return {
+  const principal: Principal = {
+    ...userRights(user),
     kind: 'user',
-    orgId: user.orgId,
     actor: { type: 'user', id: user.id, name: user.email },
-    scopes: new Set(ROLE_SCOPES[user.role]),
-    userId: user.id,
-    role: user.role,
-    isOperator: user.isOperator,
-    ownKeysOnly: user.role === 'member',
   };
+  return Object.freeze(principal);
 }

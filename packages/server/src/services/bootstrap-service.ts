@@ -2,12 +2,24 @@
  * @module Bootstrap
  *
  * First run: creates the first organization, its owner (an operator of the deployment) and an
- * admin key holding every Keyward scope, all in one transaction. Refuses once any user exists.
+ * admin key holding every scope of the catalogue — the platform's, Keyward's and the operator's —
+ * all in one transaction. Refuses once any user exists. A key makes keys only within its own
+ * scopes and environment (docs/authorization.md), so the first key holds every scope there is;
+ * keys for another environment are made by a signed-in admin, or by an admin key of that
+ * environment.
  */
-import { ALL_KEYWARD_SCOPES, KeywardError, newId, type Org, type User } from '@keyward/core';
-import { countUsers, insertOrg, insertUser, isUniqueViolation, type Store } from '@keyward/storage';
+import { KeywardError, newId, type Org, type User } from '@keyward/core';
+import {
+  countUsers,
+  insertOrg,
+  insertUser,
+  isUniqueViolation,
+  listScopes,
+  type Store,
+} from '@keyward/storage';
 import { assertStrongPassword, hashPassword, normaliseEmail } from '../auth/passwords.ts';
 import type { RequestContext } from '../auth/principal.ts';
+import { userPrincipal } from '../auth/user-principal.ts';
 import { writeAudit } from './audit-writer.ts';
 import type { KeyService } from './key-service.ts';
 
@@ -88,17 +100,8 @@ export async function bootstrap(
       // The UI signs its owner in instead: a key nobody was shown would only be a liability.
       if (options.issueKey === false) return { org, user, apiKey: '', keyId: '' };
       const issued = await deps.keys.create(
-        {
-          kind: 'user',
-          orgId: org.id,
-          actor,
-          scopes: new Set(ALL_KEYWARD_SCOPES),
-          userId: user.id,
-          role: 'owner',
-          isOperator: true,
-          ownKeysOnly: false,
-        },
-        { name: 'Bootstrap admin key', scopes: [...ALL_KEYWARD_SCOPES] },
+        userPrincipal(user),
+        { name: 'Bootstrap admin key', scopes: (await listScopes(trx)).map((scope) => scope.name) },
         context,
         { trx },
       );

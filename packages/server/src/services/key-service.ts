@@ -4,22 +4,33 @@
  * Every operation on API keys, used by the HTTP routes and the CLI alike. Each change runs in
  * one transaction with its audit event, then announces an invalidation so caches drop the key.
  * The full key string leaves this module only in the result of `create` and `regenerate`.
+ *
+ * Rights (docs/authorization.md): a principal makes, changes, re-enables or regenerates only a
+ * key it could have made itself — never wider than its own rights in any dimension, owned by a
+ * user it may manage, with Keyward scopes its accountable user may use. Disabling and revoking
+ * only narrow, so seeing the key is enough for them.
  */
 import {
-  ALL_KEYWARD_SCOPES,
   type ApiKey,
   formatKey,
   generateKeyId,
   generateSecret,
+  grantExcess,
+  inheritedLimits,
   isValidCidr,
+  type KeyGrant,
   type KeySecret,
   KeywardError,
+  mayManageUser,
   newId,
+  publicKeyId,
   type QuotaPolicy,
   type RateLimitPolicy,
   SECRET_SLOTS,
   type SecretHasher,
   type SecretSlot,
+  scopeBeyondAccountable,
+  userRights,
 } from '@keyward/core';
 import {
   type Database,
@@ -39,8 +50,6 @@ import {
   updateKey,
 } from '@keyward/storage';
 import type { Kysely } from 'kysely';
-
-const KEYWARD_SCOPE_SET: ReadonlySet<string> = new Set(ALL_KEYWARD_SCOPES);
 
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { InvalidationBus } from '../verification/invalidation-bus.ts';
@@ -90,6 +99,17 @@ function auditView(key: ApiKey): Record<string, unknown> {
   return { ...key };
 }
 
+/** A key's grant: the dimensions in which it may be no wider than its maker. */
+function grantOf(key: ApiKey): KeyGrant {
+  return {
+    scopes: key.scopes,
+    resources: key.resources,
+    environment: key.environment,
+    ipAllowlist: key.ipAllowlist,
+    expiresAt: key.expiresAt,
+  };
+}
+
 /** Creates, reads, changes, rotates and revokes keys. */
 export function createKeyService(deps: KeyServiceDeps) {
   const { store, hasher, keyPrefix, clock, bus } = deps;
@@ -122,7 +142,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     const token = formatKey({
       prefix: keyPrefix,
       environment: key.environment,
-      keyId: key.id.slice(4),
+      keyId: publicKeyId(key.id),
       secret,
     });
     const { digest, pepperVersion } = hasher.hash(secret);
@@ -141,14 +161,15 @@ export function createKeyService(deps: KeyServiceDeps) {
     };
   }
 
-  async function validateGrants(
+  /** Checks that what a caller names exists: scopes in the catalogue, exposed resources, valid ranges. */
+  async function validateInput(
     executor: Kysely<Database>,
     principal: Principal,
     input: {
-      scopes?: string[] | undefined;
-      resources?: string[] | null | undefined;
+      scopes?: readonly string[] | undefined;
+      resources?: readonly string[] | null | undefined;
       expiresAt?: number | null | undefined;
-      ipAllowlist?: string[] | null | undefined;
+      ipAllowlist?: readonly string[] | null | undefined;
     },
     now: number,
   ): Promise<void> {
@@ -158,13 +179,6 @@ export function createKeyService(deps: KeyServiceDeps) {
         if (!catalogue.has(scope)) {
           throw new KeywardError('UNKNOWN_SCOPE', {
             message: `Unknown scope "${scope}".`,
-            details: { field: 'scopes', scope },
-          });
-        }
-        // Nobody hands out a Keyward right they do not hold themselves.
-        if (KEYWARD_SCOPE_SET.has(scope) && !principal.scopes.has(scope)) {
-          throw new KeywardError('FORBIDDEN', {
-            message: `You cannot grant "${scope}", which you do not hold.`,
             details: { field: 'scopes', scope },
           });
         }
@@ -194,6 +208,46 @@ export function createKeyService(deps: KeyServiceDeps) {
     }
   }
 
+  /**
+   * Refuses unless `principal` could make `key` itself: it may manage the user the key is
+   * accountable to, and the key's grant lies within its own rights (docs/authorization.md ›
+   * "Invariants" 2 and 4). With `scopesChanged`, the key's Keyward scopes must also fit what
+   * that user may use now (invariant 5).
+   */
+  async function assertMayGrant(
+    executor: Kysely<Database>,
+    principal: Principal,
+    key: ApiKey,
+    options: { scopesChanged: boolean },
+  ): Promise<void> {
+    const accountable =
+      key.accountableUserId === null ? null : await findUser(executor, key.accountableUserId);
+    if (accountable && !mayManageUser(principal, accountable)) {
+      throw new KeywardError('FORBIDDEN', {
+        message: `You cannot manage the keys of this ${accountable.isOperator ? 'operator' : accountable.role}.`,
+        details: { field: key.ownerId === null ? 'accountableUserId' : 'ownerId' },
+      });
+    }
+    const excess = grantExcess(principal, grantOf(key));
+    if (excess) {
+      throw new KeywardError('GRANT_EXCEEDS_CALLER', {
+        message: excess.message,
+        details: { field: excess.field, ...(excess.value === undefined ? {} : { value: excess.value }) },
+      });
+    }
+    if (options.scopesChanged) {
+      const beyond = scopeBeyondAccountable(accountable ? userRights(accountable) : null, key.scopes);
+      if (beyond !== null) {
+        throw new KeywardError('SCOPE_EXCEEDS_OWNER', {
+          message: accountable
+            ? `The key's ${key.ownerId === null ? 'accountable user' : 'owner'} (${accountable.role}${accountable.enabled ? '' : ', disabled'}) cannot use "${beyond}".`
+            : `"${beyond}" guards Keyward's own API: a key holding it needs an owner.`,
+          details: { field: 'scopes', scope: beyond },
+        });
+      }
+    }
+  }
+
   async function withSecrets(executor: Kysely<Database>, key: ApiKey, now: number): Promise<KeyWithSecrets> {
     return { key, secrets: await listLiveSecrets(executor, key.id, now) };
   }
@@ -211,16 +265,18 @@ export function createKeyService(deps: KeyServiceDeps) {
     ): Promise<IssuedKey> {
       const now = clock();
       const executor = options.trx ?? db;
+      // A key that names no limit of its own takes its maker's: a key made by a key stays
+      // within the maker's resources, environment, addresses and lifetime.
+      const limits = inheritedLimits(principal, input);
       const environments = await listEnvironments(executor);
-      const environment = input.environment ?? environments.find((e) => e.isProduction)?.slug ?? 'live';
+      const environment = limits.environment ?? environments.find((e) => e.isProduction)?.slug ?? 'live';
       if (!environments.some((e) => e.slug === environment)) {
         throw new KeywardError('UNKNOWN_ENVIRONMENT', {
           message: `Unknown environment "${environment}".`,
           details: { field: 'environment' },
         });
       }
-      let ownerId = input.ownerId === undefined ? principal.userId : input.ownerId;
-      if (principal.ownKeysOnly) ownerId = principal.userId;
+      const ownerId = input.ownerId === undefined ? principal.userId : input.ownerId;
       if (ownerId !== null) {
         const owner = await findUser(executor, ownerId);
         if (!owner || owner.orgId !== principal.orgId) {
@@ -230,7 +286,7 @@ export function createKeyService(deps: KeyServiceDeps) {
           });
         }
       }
-      await validateGrants(executor, principal, input, now);
+      await validateInput(executor, principal, { ...input, ...limits }, now);
 
       const publicId = generateKeyId();
       const key: ApiKey = {
@@ -238,21 +294,24 @@ export function createKeyService(deps: KeyServiceDeps) {
         orgId: principal.orgId,
         name: input.name,
         ownerId,
+        // Accountable: the owner, else whoever is accountable for the maker.
+        accountableUserId: ownerId ?? principal.userId,
         createdBy: principal.actor,
         environment,
         scopes: [...new Set(input.scopes)],
-        resources: input.resources ? [...new Set(input.resources)] : null,
+        resources: limits.resources ? [...new Set(limits.resources)] : null,
         enabled: true,
         revokedAt: null,
-        expiresAt: input.expiresAt ?? null,
+        expiresAt: limits.expiresAt ?? null,
         metadata: input.metadata ?? {},
         rateLimit: input.rateLimit ?? null,
         quota: input.quota ?? null,
-        ipAllowlist: input.ipAllowlist ?? null,
+        ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
         createdAt: now,
         updatedAt: now,
         lastUsedAt: null,
       };
+      await assertMayGrant(executor, principal, key, { scopesChanged: true });
       const primary = issueSecret(key, 'primary', now);
       const secondary = issueSecret(key, 'secondary', now);
       const write = async (trx: Kysely<Database>) => {
@@ -306,7 +365,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       context: RequestContext,
     ): Promise<KeyWithSecrets> {
       return change(principal, id, context, 'key.update', async (trx, key, now) => {
-        await validateGrants(trx, principal, patch, now);
+        await validateInput(trx, principal, patch, now);
         const next: ApiKey = {
           ...key,
           name: patch.name ?? key.name,
@@ -321,6 +380,9 @@ export function createKeyService(deps: KeyServiceDeps) {
           enabled: patch.enabled ?? key.enabled,
           updatedAt: now,
         };
+        // A change is a grant like any other: the key as it will be must be one the caller
+        // could make. So no key widens itself, nor a wider key than the caller.
+        await assertMayGrant(trx, principal, next, { scopesChanged: patch.scopes !== undefined });
         await updateKey(trx, next, { withQuota: patch.quota !== undefined });
         return next;
       });
@@ -333,6 +395,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       context: RequestContext,
     ): Promise<KeyWithSecrets> {
       return change(principal, id, context, enabled ? 'key.enable' : 'key.disable', async (trx, key, now) => {
+        // Re-enabling restores the key's grant; disabling only narrows.
+        if (enabled && !key.enabled) await assertMayGrant(trx, principal, key, { scopesChanged: false });
         const next = { ...key, enabled, updatedAt: now };
         await updateKey(trx, next, { withQuota: false });
         return next;
@@ -362,6 +426,8 @@ export function createKeyService(deps: KeyServiceDeps) {
         context,
         'key.regenerate',
         async (trx, key, now) => {
+          // A new secret hands the caller the key itself.
+          await assertMayGrant(trx, principal, key, { scopesChanged: false });
           const grace = options.graceSeconds ?? 0;
           await retireSlot(trx, {
             keyId: key.id,
@@ -412,7 +478,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       });
       return withSecrets(trx, next, now);
     });
-    await bus.publish({ type: 'key', keyId: id });
+    await bus.publish({ type: 'key', keyId: id, orgId: result.key.orgId });
     return result;
   }
 }

@@ -1,13 +1,14 @@
 /**
  * @module Login
  *
- * Email and password, for the UI's login and for HTTP Basic on `/api_tokens/`. Throttled per
- * account and IP before the password is checked; the answer never says whether the email
- * exists (an unknown email costs a full Argon2 check too). Successes and failures are audited.
+ * Email and password, for the UI's login and for HTTP Basic on `/api_tokens/`. Every attempt is
+ * counted per account and IP before the password is checked (login-throttle.ts); the answer
+ * never says whether the email exists (an unknown email costs a full Argon2 check too).
+ * Successes and failures are audited.
  */
 import { KeywardError, type User } from '@keyward/core';
 import { findUserCredentials, type Store } from '@keyward/storage';
-import { assertNotThrottled, recordLoginFailure, recordLoginSuccess } from '../auth/login-throttle.ts';
+import { recordLoginSuccess, reserveLoginAttempt } from '../auth/login-throttle.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { writeAudit } from './audit-writer.ts';
@@ -19,12 +20,11 @@ export function createLoginService(deps: { store: Store; clock: () => number }) 
     async check(email: string, password: string, context: RequestContext & { via: string }): Promise<User> {
       const normalised = email.trim().toLowerCase();
       const now = clock();
-      await assertNotThrottled(store.db, normalised, context.ip, now);
+      await reserveLoginAttempt(store.db, normalised, context.ip, now);
       const found = await findUserCredentials(store.db, normalised);
       const passwordOk = await verifyPassword(found?.passwordHash ?? null, password);
       const user = found?.user;
       if (!user || !passwordOk || !user.enabled) {
-        await recordLoginFailure(store.db, normalised, context.ip, now);
         await store.db.transaction().execute((trx) =>
           writeAudit(trx, {
             orgId: user?.orgId ?? null,
@@ -44,7 +44,7 @@ export function createLoginService(deps: { store: Store; clock: () => number }) 
         );
         throw new KeywardError('INVALID_CREDENTIAL', { message: 'The email or password is wrong.' });
       }
-      await recordLoginSuccess(store.db, normalised);
+      await recordLoginSuccess(store.db, normalised, context.ip);
       await store.db.transaction().execute((trx) =>
         writeAudit(trx, {
           orgId: user.orgId,

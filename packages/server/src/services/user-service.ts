@@ -3,15 +3,25 @@
  *
  * Users of an organization: people and service accounts. Rules:
  * - emails are unique across the deployment (plus-addressing allowed) and stored lower-cased;
- * - only an owner may create, change or remove an owner, or make someone an owner;
- * - the last enabled owner of an organization can be neither disabled, demoted nor deleted;
+ * - a principal manages only users it may manage and gives only roles it holds (core's
+ *   `mayManageUser` and `mayAssignRole`: owners everyone, admins admins and members, an operator
+ *   only an operator; docs/authorization.md);
+ * - the last enabled owner of an organization can be neither disabled, demoted nor deleted,
+ *   also when owners change each other at once (their rows are locked on PostgreSQL);
  * - disabling or deleting a user ends its sessions and drops its keys from every cache at once
  *   (deleting also revokes its keys).
  * Every change is audited in its transaction; password hashes never reach the audit trail.
  */
-import { KeywardError, newId, type Role, type User, type UserKind } from '@keyward/core';
 import {
-  countActiveOwners,
+  KeywardError,
+  mayAssignRole,
+  mayManageUser,
+  newId,
+  type Role,
+  type User,
+  type UserKind,
+} from '@keyward/core';
+import {
   type Database,
   deleteUserSessions,
   emailTaken,
@@ -19,6 +29,7 @@ import {
   insertUser,
   isUniqueViolation,
   listUsers,
+  lockActiveOwners,
   markUserDeleted,
   type Page,
   revokeKeysOfOwner,
@@ -61,23 +72,38 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
     return user;
   }
 
-  function assertMayManageRole(principal: Principal, role: Role) {
-    // Keys and the system act with their owner's role; an owner-only change needs an owner.
-    if (role === 'owner' && principal.kind !== 'system' && principal.role !== 'owner') {
-      throw new KeywardError('FORBIDDEN', { message: 'Only an owner may manage owners.' });
+  function assertMayAssign(principal: Principal, role: Role) {
+    if (!mayAssignRole(principal, role)) {
+      throw new KeywardError('FORBIDDEN', {
+        message: `You cannot make anyone ${role === 'admin' ? 'an admin' : `a ${role}`}.`,
+        details: { field: 'role' },
+      });
     }
   }
 
-  async function assertNotLastOwner(executor: Kysely<Database>, user: User) {
-    if (user.role === 'owner' && user.enabled && (await countActiveOwners(executor, user.orgId)) <= 1) {
-      throw new KeywardError('LAST_OWNER');
+  function assertMayManage(principal: Principal, user: User) {
+    if (!mayManageUser(principal, user)) {
+      throw new KeywardError('FORBIDDEN', {
+        message: user.isOperator
+          ? 'Only an operator may manage an operator.'
+          : `You cannot manage this ${user.role}.`,
+      });
     }
+  }
+
+  /** Refuses a change that would leave `user`'s organization without an enabled owner. */
+  async function assertNotLastOwner(executor: Kysely<Database>, user: User) {
+    if (user.role !== 'owner' || !user.enabled) return;
+    const owners = await lockActiveOwners(executor, user.orgId, {
+      lock: store.capabilities.supportsMultipleConnections,
+    });
+    if (owners.filter((id) => id !== user.id).length === 0) throw new KeywardError('LAST_OWNER');
   }
 
   return {
     async create(principal: Principal, input: CreateUserInput, context: RequestContext): Promise<User> {
       const email = normaliseEmail(input.email);
-      assertMayManageRole(principal, input.role);
+      assertMayAssign(principal, input.role);
       if (input.password !== undefined) assertStrongPassword(input.password, { email });
       const now = clock();
       const user: User = {
@@ -141,13 +167,18 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
       patch: UpdateUserInput,
       context: RequestContext,
     ): Promise<User> {
-      if (patch.password !== undefined) assertStrongPassword(patch.password);
-      const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+      let passwordHash: string | undefined;
+      if (patch.password !== undefined) {
+        // The same rules as at creation, the email's name included; checked before the slow hash.
+        const target = await loadVisibleUser(db, principal, id);
+        assertStrongPassword(patch.password, { email: target.email });
+        passwordHash = await hashPassword(patch.password);
+      }
       const now = clock();
       const result = await db.transaction().execute(async (trx) => {
         const user = await loadVisibleUser(trx, principal, id);
-        assertMayManageRole(principal, user.role);
-        if (patch.role) assertMayManageRole(principal, patch.role);
+        assertMayManage(principal, user);
+        if (patch.role) assertMayAssign(principal, patch.role);
         const next: User = {
           ...user,
           name: patch.name?.trim() || user.name,
@@ -182,7 +213,7 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
           await deleteUserSessions(trx, user.id);
         return next;
       });
-      await bus.publish({ type: 'owner', userId: id });
+      await bus.publish({ type: 'owner', userId: id, orgId: result.orgId });
       return result;
     },
 
@@ -190,7 +221,7 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
       const now = clock();
       const { user, revoked } = await db.transaction().execute(async (trx) => {
         const user = await loadVisibleUser(trx, principal, id);
-        assertMayManageRole(principal, user.role);
+        assertMayManage(principal, user);
         await assertNotLastOwner(trx, user);
         await markUserDeleted(trx, user.id, now);
         await deleteUserSessions(trx, user.id);
@@ -220,8 +251,8 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
         }
         return { user, revoked };
       });
-      await bus.publish({ type: 'owner', userId: id });
-      for (const keyId of revoked) await bus.publish({ type: 'key', keyId });
+      await bus.publish({ type: 'owner', userId: id, orgId: user.orgId });
+      for (const keyId of revoked) await bus.publish({ type: 'key', keyId, orgId: user.orgId });
       return { ...user, enabled: false };
     },
   };

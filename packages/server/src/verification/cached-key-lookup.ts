@@ -46,7 +46,10 @@ export function createCachedKeyLookup(options: {
         cache.delete(event.keyId.startsWith('key_') ? event.keyId.slice(4) : event.keyId);
         break;
       case 'owner':
-        for (const [id, key] of cache) if (key.ownerId === event.userId) cache.delete(id);
+        // The keys it owns, and the ownerless keys it is accountable for: their rights follow it.
+        for (const [id, key] of cache) {
+          if (key.ownerId === event.userId || key.accountable?.id === event.userId) cache.delete(id);
+        }
         break;
       case 'all':
         cache.clear();

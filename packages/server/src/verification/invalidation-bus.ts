@@ -6,10 +6,15 @@
  * LISTEN/NOTIFY or Redis pub/sub behind the same interface.
  */
 
-/** What changed. `all` asks caches to drop everything (e.g. after losing the channel). */
+/**
+ * What changed. `owner` names a user whose change affects the keys it owns or is accountable
+ * for; `all` asks caches to drop everything (e.g. after losing the channel). Key and user
+ * events carry their organization, so the event stream can keep tenants apart (an event from
+ * a node that does not send it yet is passed on as `all`).
+ */
 export type InvalidationEvent =
-  | { type: 'key'; keyId: string }
-  | { type: 'owner'; userId: string }
+  | { type: 'key'; keyId: string; orgId?: string }
+  | { type: 'owner'; userId: string; orgId?: string }
   | { type: 'all' };
 
 /** Carries invalidation events to every node's caches. */

@@ -13,13 +13,13 @@ import {
 
 const LOAD_KEY = {
   name: 'keyward_load_verifiable_key',
-  text: `SELECT api_keys.*, users.enabled AS owner_enabled, users.role AS owner_role,
-      users.is_operator AS owner_is_operator, key_secrets.id AS secret_id, key_secrets.slot AS secret_slot,
+  text: `SELECT api_keys.*, users.enabled AS accountable_enabled, users.role AS accountable_role,
+      users.is_operator AS accountable_is_operator, key_secrets.id AS secret_id, key_secrets.slot AS secret_slot,
       key_secrets.digest AS secret_digest, key_secrets.pepper_version AS secret_pepper_version,
       key_secrets.hint AS secret_hint, key_secrets.created_at AS secret_created_at,
       key_secrets.expires_at AS secret_expires_at
     FROM api_keys
-    LEFT JOIN users ON users.id = api_keys.owner_id
+    LEFT JOIN users ON users.id = api_keys.accountable_user_id AND users.deleted_at IS NULL
     LEFT JOIN key_secrets ON key_secrets.key_id = api_keys.id
       AND (key_secrets.expires_at IS NULL OR key_secrets.expires_at > $2)
     WHERE api_keys.id = $1

@@ -13,15 +13,15 @@ import type { Selectable } from 'kysely';
 import type { KeySecretTable } from '../database.ts';
 import { type VerifiableKeyRow, verifiableKeyFromRows } from '../repositories/verifiable-key.repository.ts';
 
-const LOAD_KEY = `SELECT api_keys.*, users.enabled AS owner_enabled, users.role AS owner_role,
-    users.is_operator AS owner_is_operator,
+const LOAD_KEY = `SELECT api_keys.*, users.enabled AS accountable_enabled, users.role AS accountable_role,
+    users.is_operator AS accountable_is_operator,
     (SELECT json_group_array(json_array(key_secrets.id, key_secrets.slot, key_secrets.digest,
           key_secrets.pepper_version, key_secrets.hint, key_secrets.created_at, key_secrets.expires_at)
         ORDER BY key_secrets.slot, key_secrets.created_at)
       FROM key_secrets
       WHERE key_secrets.key_id = api_keys.id
         AND (key_secrets.expires_at IS NULL OR key_secrets.expires_at > ?)) AS live_secrets
-  FROM api_keys LEFT JOIN users ON users.id = api_keys.owner_id
+  FROM api_keys LEFT JOIN users ON users.id = api_keys.accountable_user_id AND users.deleted_at IS NULL
   WHERE api_keys.id = ?`;
 
 /** A secret as the subquery lists it: the columns of `key_secrets` but the key id, in order. */

@@ -10,6 +10,7 @@ export function keyRowToKey(row: Selectable<ApiKeyTable>): ApiKey {
     orgId: row.org_id,
     name: row.name,
     ownerId: row.owner_id,
+    accountableUserId: row.accountable_user_id,
     createdBy: {
       type: row.created_by_type as Actor['type'],
       id: row.created_by_id,
@@ -53,6 +54,7 @@ function keyColumns(
   return {
     name: key.name,
     owner_id: key.ownerId,
+    accountable_user_id: key.accountableUserId,
     environment: key.environment,
     scopes: toJson(key.scopes),
     resources: toJsonOrNull(key.resources),

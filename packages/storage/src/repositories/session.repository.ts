@@ -36,21 +36,73 @@ export async function deleteExpiredSessions(db: Kysely<Database>, now: number): 
 
 export type ThrottleRow = Selectable<Database['login_throttle']>;
 
-export async function findThrottle(db: Kysely<Database>, subject: string): Promise<ThrottleRow | undefined> {
-  return db.selectFrom('login_throttle').selectAll().where('subject', '=', subject).executeTakeFirst();
+/** The rule a throttled subject is counted under. */
+export interface ThrottleRule {
+  /** Attempts allowed within the window; the last of them sets the lock. */
+  max: number;
+  windowMs: number;
+  lockMs: number;
 }
 
-export async function saveThrottle(db: Kysely<Database>, row: ThrottleRow): Promise<void> {
-  await db
+/**
+ * Counts one attempt for `subject` *before* it is made, in one atomic statement (an upsert with
+ * `RETURNING`), so that parallel attempts on any number of nodes are each counted before any of
+ * them is checked: of a burst, only the first `max` are allowed. A window that has passed, or a
+ * lock that has ended, starts the count again. Returns whether this attempt may go ahead, and
+ * until when the subject is locked.
+ */
+export async function reserveAttempt(
+  db: Kysely<Database>,
+  subject: string,
+  rule: ThrottleRule,
+  now: number,
+): Promise<{ allowed: boolean; lockedUntil: number | null }> {
+  const row = await db
     .insertInto('login_throttle')
-    .values(row)
+    .values({ subject, failures: 1, window_start: now, locked_until: null })
     .onConflict((oc) =>
-      oc.column('subject').doUpdateSet({
-        failures: row.failures,
-        window_start: row.window_start,
-        locked_until: row.locked_until,
+      oc.column('subject').doUpdateSet((eb) => {
+        const stale = eb.or([
+          eb.and([
+            eb('login_throttle.locked_until', 'is not', null),
+            eb('login_throttle.locked_until', '<=', now),
+          ]),
+          eb.and([
+            eb('login_throttle.locked_until', 'is', null),
+            eb('login_throttle.window_start', '<', now - rule.windowMs),
+          ]),
+        ]);
+        return {
+          failures: eb
+            .case()
+            .when(stale)
+            .then(1)
+            .else(eb('login_throttle.failures', '+', 1))
+            .end(),
+          window_start: eb.case().when(stale).then(now).else(eb.ref('login_throttle.window_start')).end(),
+          locked_until: eb
+            .case()
+            .when(stale)
+            .then(null)
+            .when(eb('login_throttle.failures', '>=', rule.max - 1))
+            .then(eb.fn.coalesce('login_throttle.locked_until', eb.val(now + rule.lockMs)))
+            .else(eb.ref('login_throttle.locked_until'))
+            .end(),
+        };
       }),
     )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirstOrThrow();
+  return { allowed: Number(row.failures) <= rule.max, lockedUntil: row.locked_until };
+}
+
+/** Takes back one counted attempt (it succeeded): an address shared by many people is not locked by their sign-ins. */
+export async function releaseAttempt(db: Kysely<Database>, subject: string): Promise<void> {
+  await db
+    .updateTable('login_throttle')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('subject', '=', subject)
+    .where('failures', '>', 0)
     .execute();
 }
 

@@ -142,17 +142,27 @@ export async function markUserDeleted(db: Kysely<Database>, id: string, now: num
     .execute();
 }
 
-/** Live, enabled owners of an organization. */
-export async function countActiveOwners(db: Kysely<Database>, orgId: string): Promise<number> {
-  const row = await db
+/**
+ * The live, enabled owners of an organization, read for a change that could remove one. With
+ * `lock` (PostgreSQL) their rows are locked until the transaction ends, in id order, so two
+ * owners demoting each other at once are serialised and the second sees the first's change;
+ * SQLite runs one write transaction at a time, so it needs no lock (and has no FOR UPDATE).
+ */
+export async function lockActiveOwners(
+  db: Kysely<Database>,
+  orgId: string,
+  options: { lock: boolean },
+): Promise<string[]> {
+  const query = db
     .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('org_id', '=', orgId)
     .where('role', '=', 'owner')
     .where('enabled', '=', 1)
     .where('deleted_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .orderBy('id');
+  const rows = await (options.lock ? query.forUpdate() : query).execute();
+  return rows.map((row) => row.id);
 }
 
 /** Whether any user (even deleted) has this email. */

@@ -3,11 +3,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyTable, Database, KeySecretTable } from '../database.ts';
 import { keyRowToKey, secretRowToSecret } from './key.repository.ts';
 
-/** A key row joined with the three owner columns verification needs. */
+/**
+ * A key row joined with the columns of its accountable user that verification and rights need
+ * (all null when the key has none, or that user was deleted).
+ */
 export type VerifiableKeyRow = Selectable<ApiKeyTable> & {
-  owner_enabled: number | null;
-  owner_role: string | null;
-  owner_is_operator: number | null;
+  accountable_enabled: number | null;
+  accountable_role: string | null;
+  accountable_is_operator: number | null;
 };
 
 /** Builds the verification view from the joined key row and its live secret rows. */
@@ -15,17 +18,19 @@ export function verifiableKeyFromRows(
   row: VerifiableKeyRow,
   secrets: readonly Selectable<KeySecretTable>[],
 ): VerifiableKey {
-  const owner =
-    row.owner_enabled === null
+  const accountable =
+    row.accountable_enabled === null || row.accountable_user_id === null
       ? null
       : {
-          enabled: row.owner_enabled === 1,
-          role: row.owner_role as Role,
-          isOperator: row.owner_is_operator === 1,
+          id: row.accountable_user_id,
+          orgId: row.org_id,
+          enabled: row.accountable_enabled === 1,
+          role: row.accountable_role as Role,
+          isOperator: row.accountable_is_operator === 1,
         };
   // The key row is read as it is (keyRowToKey takes only its own columns): copying it without
-  // the owner columns would cost a cold verification a needless object of thirty fields.
-  return toVerifiableKey(keyRowToKey(row), secrets.map(secretRowToSecret), owner);
+  // the user columns would cost a cold verification a needless object of thirty fields.
+  return toVerifiableKey(keyRowToKey(row), secrets.map(secretRowToSecret), accountable);
 }
 
 /** A row of the one-query lookup: the key row, and one live secret or nulls. */
@@ -65,10 +70,11 @@ export function verifiableKeyFromJoinedRows(
 }
 
 /**
- * Loads what verification needs for one key: the key, its live secrets and whether its owner
- * is enabled, in one query (one round trip: on PostgreSQL that is most of a cold
- * verification's time). A deleted owner's keys are revoked when the owner is deleted, so only
- * the enabled flag matters here. Used on a cache miss; always reads the primary database.
+ * Loads what verification needs for one key: the key, its live secrets and the state of its
+ * accountable user (its owner, else whoever is accountable for its maker), in one query (one
+ * round trip: on PostgreSQL that is most of a cold verification's time). A deleted user joins
+ * as no user: a deleted owner's keys are revoked anyway, and an ownerless key whose maker was
+ * deleted keeps no Keyward rights. Used on a cache miss; always reads the primary database.
  * The stores use prepared-statement twins of this query (`dialects/sqlite-key-loader.ts`,
  * `dialects/postgres-key-loader.ts`); it stays the portable reference they are tested against.
  */
@@ -80,7 +86,9 @@ export async function findVerifiableKey(
   // One row per live secret (or one row with null secret columns when there is none).
   const rows = await db
     .selectFrom('api_keys')
-    .leftJoin('users', 'users.id', 'api_keys.owner_id')
+    .leftJoin('users', (join) =>
+      join.onRef('users.id', '=', 'api_keys.accountable_user_id').on('users.deleted_at', 'is', null),
+    )
     .leftJoin('key_secrets', (join) =>
       join
         .onRef('key_secrets.key_id', '=', 'api_keys.id')
@@ -90,9 +98,9 @@ export async function findVerifiableKey(
     )
     .selectAll('api_keys')
     .select([
-      'users.enabled as owner_enabled',
-      'users.role as owner_role',
-      'users.is_operator as owner_is_operator',
+      'users.enabled as accountable_enabled',
+      'users.role as accountable_role',
+      'users.is_operator as accountable_is_operator',
       'key_secrets.id as secret_id',
       'key_secrets.slot as secret_slot',
       'key_secrets.digest as secret_digest',

@@ -1,11 +1,22 @@
 /**
  * @module Operator routes
  *
- * The deployment's own staff manage organizations, environments and the scope catalogue.
+ * The deployment's own staff manage organizations, environments and the scope catalogue. Each
+ * route needs an operator scope on the credential itself (`orgs:read`, `orgs:write`,
+ * `catalog:write`): only operators hold them, so only an operator's session or a key it granted
+ * them to gets here (docs/authorization.md › "Operator powers").
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEY_FORMAT, KeywardError, newId, type Org, type User } from '@keyward/core';
+import {
+  isAdminApiScope,
+  KEY_FORMAT,
+  KeywardError,
+  newId,
+  OPERATOR_SCOPES,
+  type Org,
+  type User,
+} from '@keyward/core';
 import {
   emailTaken,
   insertEnvironment,
@@ -40,13 +51,15 @@ async function uniquely<T>(
 }
 
 export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const guard = ctx.auth.requireOperator();
+  const readOrgs = ctx.auth.require([OPERATOR_SCOPES.orgsRead]);
+  const writeOrgs = ctx.auth.require([OPERATOR_SCOPES.orgsWrite]);
+  const writeCatalog = ctx.auth.require([OPERATOR_SCOPES.catalogWrite]);
   const { store, clock } = ctx;
   return async (app) => {
     app.get(
       '/v1/orgs',
       {
-        preHandler: guard,
+        preHandler: readOrgs,
         schema: {
           tags,
           security,
@@ -66,7 +79,7 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/orgs',
       {
-        preHandler: guard,
+        preHandler: writeOrgs,
         schema: {
           tags,
           security,
@@ -149,7 +162,7 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/environments',
       {
-        preHandler: guard,
+        preHandler: writeCatalog,
         schema: {
           tags,
           security,
@@ -203,7 +216,7 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/v1/scopes',
       {
-        preHandler: guard,
+        preHandler: writeCatalog,
         schema: {
           tags,
           security,
@@ -232,6 +245,10 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const principal = principalOf(request);
         const now = clock();
         const scope = { ...request.body, description: request.body.description ?? '' };
+        // Keyward's own scopes are fixed in code; a platform scope of the same name would be one.
+        if (isAdminApiScope(scope.name)) {
+          throw new KeywardError('CONFLICT', { message: `Scope ${scope.name} is Keyward's own.` });
+        }
         await uniquely(
           () =>
             store.db.transaction().execute(async (trx) => {

@@ -4,11 +4,17 @@
  * `POST /v1/verify`: the platform's services ask whether a key is good for a scope, resource
  * and environment. Every outcome is a 200 with `{ valid, code }`; HTTP errors are kept for a
  * bad request or a bad caller credential. A caller sees only its own organization's keys,
- * unless it is an operator (the platform itself).
+ * unless it holds the operator scope `keys:verify-all` (the platform itself).
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEYWARD_SCOPES, type KeyIdentity, type PresentedKey, type VerifyResult } from '@keyward/core';
+import {
+  KEYWARD_SCOPES,
+  type KeyIdentity,
+  OPERATOR_SCOPES,
+  type PresentedKey,
+  type VerifyResult,
+} from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import { type AppContext, principalOf } from '../../app/app-context.ts';
 import { throttleGuessing } from '../../auth/authenticator.ts';
@@ -80,7 +86,7 @@ function verifyKeyOf(
     environment: body.environment,
     ip: body.ip,
     cost: body.cost,
-    orgId: principal.isOperator ? undefined : principal.orgId,
+    orgId: principal.scopes.has(OPERATOR_SCOPES.keysVerifyAll) ? undefined : principal.orgId,
   });
   return result instanceof Promise
     ? result.then((settled) => answerOf(ctx, body, settled))

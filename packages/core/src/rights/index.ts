@@ -1,0 +1,19 @@
+/**
+ * @module Rights
+ *
+ * The one place that computes what a principal may do: a user's rights, a key's rights
+ * (its grant within its accountable user's current rights), whom a principal may manage, and
+ * whether a grant lies within its maker's rights. docs/authorization.md states the model.
+ */
+export { type GrantExcess, grantExcess, inheritedLimits, scopeBeyondAccountable } from './key-grant.ts';
+export {
+  type KeyGrant,
+  keyRights,
+  mayAssignRole,
+  mayManageUser,
+  type Rights,
+  rightsWithin,
+  systemRights,
+  type UserState,
+  userRights,
+} from './rights.ts';
