@@ -211,8 +211,9 @@ export function createKeyService(deps: KeyServiceDeps) {
   /**
    * Refuses unless `principal` could make `key` itself: it may manage the user the key is
    * accountable to, and the key's grant lies within its own rights (docs/authorization.md ›
-   * "Invariants" 2 and 4). With `scopesChanged`, the key's Keyward scopes must also fit what
-   * that user may use now (invariant 5).
+   * "Invariants" 2 and 4). With `scopesChanged`, the key's Keyward scopes must first fit what
+   * that user may use now (invariant 5): a grant that would exist only on paper is a bad
+   * request, whoever asks for it.
    */
   async function assertMayGrant(
     executor: Kysely<Database>,
@@ -228,13 +229,6 @@ export function createKeyService(deps: KeyServiceDeps) {
         details: { field: key.ownerId === null ? 'accountableUserId' : 'ownerId' },
       });
     }
-    const excess = grantExcess(principal, grantOf(key));
-    if (excess) {
-      throw new KeywardError('GRANT_EXCEEDS_CALLER', {
-        message: excess.message,
-        details: { field: excess.field, ...(excess.value === undefined ? {} : { value: excess.value }) },
-      });
-    }
     if (options.scopesChanged) {
       const beyond = scopeBeyondAccountable(accountable ? userRights(accountable) : null, key.scopes);
       if (beyond !== null) {
@@ -245,6 +239,13 @@ export function createKeyService(deps: KeyServiceDeps) {
           details: { field: 'scopes', scope: beyond },
         });
       }
+    }
+    const excess = grantExcess(principal, grantOf(key));
+    if (excess) {
+      throw new KeywardError('GRANT_EXCEEDS_CALLER', {
+        message: excess.message,
+        details: { field: excess.field, ...(excess.value === undefined ? {} : { value: excess.value }) },
+      });
     }
   }
 
