@@ -28,16 +28,17 @@ describe('examples run against a live server', () => {
   let env: NodeJS.ProcessEnv;
   let baseUrl: string;
   let admin: string;
+  const serverEnvOf = (dir: string) => ({
+    ...process.env,
+    KEYWARD_DATA_DIR: dir,
+    KEYWARD_DATABASE_URL: '',
+    KEYWARD_PEPPER: TEST_PEPPER,
+    KEYWARD_PORT: '0',
+  });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'keyward-examples-'));
-    const serverEnv = {
-      ...process.env,
-      KEYWARD_DATA_DIR: dataDir,
-      KEYWARD_DATABASE_URL: '',
-      KEYWARD_PEPPER: TEST_PEPPER,
-      KEYWARD_PORT: '0',
-    };
+    const serverEnv = serverEnvOf(dataDir);
     const boot = await run(
       process.execPath,
       [
@@ -93,17 +94,25 @@ describe('examples run against a live server', () => {
   it.skipIf(!hasPythonRequests && !process.env.CI)(
     'Python: gets a key from /api_tokens/ and calls with Basic auth',
     async () => {
-      const created = await fetch(`${baseUrl}/v1/users`, {
-        method: 'POST',
-        headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: 'service-x+ops@customer.com',
-          name: 'Service X',
-          kind: 'service',
-          password: 'service password 42',
-        }),
-      });
-      expect(created.status).toBe(201);
+      // A password is given by someone at the console (a key cannot give sign-ins): here the CLI.
+      const created = await run(
+        process.execPath,
+        [
+          BIN,
+          'users',
+          'create',
+          '--email',
+          'service-x+ops@customer.com',
+          '--name',
+          'Service X',
+          '--kind',
+          'service',
+          '--password',
+          'service password 42',
+        ],
+        { cwd: root, env: { ...serverEnvOf(dataDir), KEYWARD_URL: '' } },
+      );
+      expect(created.status, created.stderr).toBe(0);
       const result = await run('python3', ['examples/python/keyward_example.py'], {
         cwd: root,
         env: { ...env, KEYWARD_EMAIL: 'service-x+ops@customer.com', KEYWARD_PASSWORD: 'service password 42' },

@@ -155,9 +155,29 @@ export function mayManageUser(
   return actor.role !== null && actor.role !== 'member' && RANK[actor.role] >= RANK[user.role];
 }
 
-/** Whether `actor` may give a user `role`: nobody gives a role above its own. */
+/**
+ * Whether `actor` may give a user `role` (make one with it, or raise one to it): nobody gives a
+ * role above its own, nor one with a Keyward scope it does not hold itself. Lowering a role only
+ * narrows, so that needs no more than {@link mayManageUser}.
+ */
 export function mayAssignRole(actor: Rights, role: Role): boolean {
-  return actor.role !== null && actor.role !== 'member' && RANK[actor.role] >= RANK[role];
+  if (actor.role === null || actor.role === 'member' || RANK[actor.role] < RANK[role]) return false;
+  return ROLE_SCOPES[role].every((scope) => actor.scopes.has(scope));
+}
+
+/** Whether a role change from `from` to `to` raises the user. */
+export function raisesRole(from: Role, to: Role): boolean {
+  return RANK[to] > RANK[from];
+}
+
+/**
+ * Whether `actor` may give a user a way to sign in (a password) or give a disabled user its
+ * sign-ins back. Someone who signs in holds every platform scope of the catalogue, so only a
+ * principal that holds every platform scope itself — a person, or the system — may: a key is
+ * never wider than its grant, and its grant names its platform scopes one by one.
+ */
+export function mayOpenSignIn(actor: Rights, user: Pick<UserState, 'role'>): boolean {
+  return actor.platformScopes === null && mayAssignRole(actor, user.role);
 }
 
 /**

@@ -16,8 +16,10 @@ import {
   KeywardError,
   mayAssignRole,
   mayManageUser,
+  mayOpenSignIn,
   newId,
   type Role,
+  raisesRole,
   type User,
   type UserKind,
 } from '@keyward/core';
@@ -81,6 +83,18 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
     }
   }
 
+  /** A password, or a disabled user's sign-ins back: only for who holds all a sign-in holds. */
+  function assertMayOpenSignIn(principal: Principal, role: Role) {
+    if (!mayOpenSignIn(principal, { role })) {
+      throw new KeywardError('FORBIDDEN', {
+        message:
+          principal.platformScopes !== null
+            ? 'A key cannot set passwords or enable users: someone who signs in holds every platform scope. Do it signed in.'
+            : `You cannot give sign-ins to ${role === 'admin' ? 'an admin' : `a ${role}`}.`,
+      });
+    }
+  }
+
   function assertMayManage(principal: Principal, user: User) {
     if (!mayManageUser(principal, user)) {
       throw new KeywardError('FORBIDDEN', {
@@ -104,7 +118,10 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
     async create(principal: Principal, input: CreateUserInput, context: RequestContext): Promise<User> {
       const email = normaliseEmail(input.email);
       assertMayAssign(principal, input.role);
-      if (input.password !== undefined) assertStrongPassword(input.password, { email });
+      if (input.password !== undefined) {
+        assertMayOpenSignIn(principal, input.role);
+        assertStrongPassword(input.password, { email });
+      }
       const now = clock();
       const user: User = {
         id: newId('user'),
@@ -167,18 +184,26 @@ export function createUserService(deps: { store: Store; clock: () => number; bus
       patch: UpdateUserInput,
       context: RequestContext,
     ): Promise<User> {
+      /** Who may make this change (docs/authorization.md › "Invariants" 4): checked before and in the transaction. */
+      const assertMayChange = (user: User) => {
+        assertMayManage(principal, user);
+        const role = patch.role ?? user.role;
+        if (raisesRole(user.role, role)) assertMayAssign(principal, role);
+        if (patch.password !== undefined || (patch.enabled === true && !user.enabled))
+          assertMayOpenSignIn(principal, role);
+      };
       let passwordHash: string | undefined;
       if (patch.password !== undefined) {
         // The same rules as at creation, the email's name included; checked before the slow hash.
         const target = await loadVisibleUser(db, principal, id);
+        assertMayChange(target);
         assertStrongPassword(patch.password, { email: target.email });
         passwordHash = await hashPassword(patch.password);
       }
       const now = clock();
       const result = await db.transaction().execute(async (trx) => {
         const user = await loadVisibleUser(trx, principal, id);
-        assertMayManage(principal, user);
-        if (patch.role) assertMayAssign(principal, patch.role);
+        assertMayChange(user);
         const next: User = {
           ...user,
           name: patch.name?.trim() || user.name,
