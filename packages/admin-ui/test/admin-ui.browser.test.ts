@@ -310,6 +310,9 @@ describe.skipIf(!hasChromium)(
       await page.getByRole('button', { name: 'Create API Key for Billing robot' }).click();
       const createKey = dialog('Create API Key');
       await createKey.getByLabel('Title', { exact: true }).fill('Robot key');
+      // A member's key is offered only the Keyward scopes a member may use.
+      await createKey.getByRole('checkbox', { name: /keys:write/ }).waitFor();
+      await expect.poll(() => createKey.getByRole('checkbox', { name: /users:write/ }).count()).toBe(0);
       await createKey.getByRole('checkbox', { name: /Start New Process API/ }).check();
       await createKey.getByRole('button', { name: 'Create API Key' }).click();
       const reveal = dialog('Your new API key');

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { type ApiError, api } from '../shared/api-client.ts';
 import type { KeyWithSecret, User } from '../shared/api-types.ts';
 import { Dialog } from '../shared/dialog.tsx';
@@ -20,6 +20,7 @@ import {
 import { ResourcePicker } from './resource-picker.tsx';
 import { ScopePicker } from './scope-picker.tsx';
 import type { Catalog } from './use-catalog.ts';
+import { useGrantableScopes } from './use-grantable-scopes.ts';
 
 const LIMIT_FIELDS: readonly KeyFormField[] = ['rateLimit', 'quota', 'refill', 'ipAllowlist', 'metadata'];
 const SERVER_FIELD_ALIASES: Partial<Record<string, KeyFormField>> = { owner: 'ownerId' };
@@ -48,6 +49,16 @@ export function CreateKeyDialog({ catalog, owners, fixedOwner, onClose, onCreate
   const [banner, setBanner] = useState<ApiError | undefined>();
   const [isBusy, setIsBusy] = useState(false);
   const [showLimits, setShowLimits] = useState(false);
+  const grantable = useGrantableScopes(form.owner, catalog.scopes);
+  // A scope the newly chosen owner could not use is taken off the selection, not kept unseen.
+  useEffect(() => {
+    const names = new Set(grantable.map((scope) => scope.name));
+    setForm((current) =>
+      [...current.scopes].every((name) => names.has(name))
+        ? current
+        : { ...current, scopes: new Set([...current.scopes].filter((name) => names.has(name))) },
+    );
+  }, [grantable]);
 
   const update = <TField extends keyof KeyFormState>(field: TField, value: KeyFormState[TField]) => {
     setForm((current) => ({ ...current, [field]: value }));
@@ -203,7 +214,7 @@ export function CreateKeyDialog({ catalog, owners, fixedOwner, onClose, onCreate
         </fieldset>
 
         <ScopePicker
-          scopes={catalog.scopes}
+          scopes={grantable}
           selected={form.scopes}
           onChange={(next) => update('scopes', next)}
           error={errors.scopes}

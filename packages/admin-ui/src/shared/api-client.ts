@@ -192,7 +192,9 @@ export const api = {
   catalog: {
     environments: (signal?: AbortSignal) =>
       json<{ items: Environment[] }>('GET', '/v1/environments', { signal }),
-    scopes: (signal?: AbortSignal) => json<{ items: Scope[] }>('GET', '/v1/scopes', { signal }),
+    /** The catalogue, each scope saying whether it may go on a key for `owner` (default: oneself). */
+    scopes: (signal?: AbortSignal, owner?: string) =>
+      json<{ items: Scope[] }>('GET', `/v1/scopes${owner ? `?owner=${enc(owner)}` : ''}`, { signal }),
     resources: (signal?: AbortSignal) => json<{ items: Resource[] }>('GET', '/v1/resources', { signal }),
   },
 

@@ -39,6 +39,9 @@ export interface Scope {
   module: string;
   moduleTitle: string;
   description: string;
+  /** Whether the signed-in user may grant it (on a key owned by the owner asked about). */
+  grantable: boolean;
+  reason?: 'not-held' | 'owner-cannot-use' | 'owner-not-manageable';
 }
 
 /** Something a key may be restricted to, e.g. a workflow. */

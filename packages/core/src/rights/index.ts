@@ -5,7 +5,14 @@
  * (its grant within its accountable user's current rights), whom a principal may manage, and
  * whether a grant lies within its maker's rights. docs/authorization.md states the model.
  */
-export { type GrantExcess, grantExcess, inheritedLimits, scopeBeyondAccountable } from './key-grant.ts';
+export {
+  type GrantExcess,
+  grantExcess,
+  inheritedLimits,
+  type ScopeRefusal,
+  scopeBeyondAccountable,
+  scopeRefusal,
+} from './key-grant.ts';
 export {
   type KeyGrant,
   keyRights,

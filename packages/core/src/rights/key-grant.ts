@@ -102,3 +102,18 @@ export function inheritedLimits(
     expiresAt: given.expiresAt === undefined && maker.expiresAt !== null ? maker.expiresAt : given.expiresAt,
   };
 }
+
+/** Why a scope cannot go on a key: the maker does not hold it, or the key's user could not use it. */
+export type ScopeRefusal = 'not-held' | 'owner-cannot-use';
+
+/**
+ * Whether `maker` may put `scope` on a key accountable to a user with rights `accountable`
+ * (null: no user): null when it may, else why not. What the UI offers in its scope picker.
+ */
+export function scopeRefusal(maker: Rights, accountable: Rights | null, scope: string): ScopeRefusal | null {
+  if (scopeBeyondAccountable(accountable, [scope]) !== null) return 'owner-cannot-use';
+  const held = isAdminApiScope(scope)
+    ? maker.scopes.has(scope)
+    : maker.platformScopes === null || maker.platformScopes.has(scope);
+  return held ? null : 'not-held';
+}

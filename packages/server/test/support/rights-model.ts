@@ -425,10 +425,7 @@ export function within(inner: ModelRights | null, outer: ModelRights | null): bo
   if (!setWithin(inner.platform, outer.platform) || !setWithin(inner.resources, outer.resources))
     return false;
   if (outer.environment !== null && inner.environment !== outer.environment) return false;
-  if (
-    outer.ipAllowlist &&
-    (!inner.ipAllowlist || !inner.ipAllowlist.every((c) => cidrWithin(c, outer.ipAllowlist ?? [])))
-  )
+  if (outer.ipAllowlist && !inner.ipAllowlist?.every((c) => cidrWithin(c, outer.ipAllowlist ?? [])))
     return false;
   if (outer.expiresAt !== null && (inner.expiresAt === null || inner.expiresAt > outer.expiresAt))
     return false;

@@ -6,8 +6,15 @@
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { KEYWARD_SCOPES } from '@keyward/core';
-import { listEnvironments, listResources, listScopes } from '@keyward/storage';
+import {
+  KEYWARD_SCOPES,
+  KeywardError,
+  mayManageUser,
+  type Rights,
+  scopeRefusal,
+  userRights,
+} from '@keyward/core';
+import { findUser, listEnvironments, listResources, listScopes } from '@keyward/storage';
 import { Type } from '@sinclair/typebox';
 import { type AppContext, principalOf, requestContext } from '../../app/app-context.ts';
 import { adminSecurity, errorResponses, Timestamp, toIso } from '../../schemas/common.ts';
@@ -18,7 +25,24 @@ const Environment = Type.Object(
   { title: 'Environment' },
 );
 const Scope = Type.Object(
-  { name: Type.String(), module: Type.String(), moduleTitle: Type.String(), description: Type.String() },
+  {
+    name: Type.String(),
+    module: Type.String(),
+    moduleTitle: Type.String(),
+    description: Type.String(),
+    grantable: Type.Boolean({
+      description: 'Whether the caller may put this scope on a key owned by `owner` (default: the caller).',
+    }),
+    reason: Type.Optional(
+      Type.Union(
+        [Type.Literal('not-held'), Type.Literal('owner-cannot-use'), Type.Literal('owner-not-manageable')],
+        {
+          description:
+            'Why not: the caller does not hold it, the owner could not use it, or the caller may not make keys for the owner.',
+        },
+      ),
+    ),
+  },
   { title: 'Scope' },
 );
 const Resource = Type.Object(
@@ -65,10 +89,38 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['catalogue'],
           security,
           summary: 'List the scope catalogue',
+          description:
+            'Each scope says whether the caller may grant it on a key owned by `owner` (a user id, or `none` for an ownerless key; default: the caller itself), as creating the key would decide.',
+          querystring: Type.Object(
+            { owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ items: Type.Array(Scope) }), ...errorResponses },
         },
       },
-      async () => ({ items: await listScopes(store.db) }),
+      async (request) => {
+        const principal = principalOf(request);
+        // The user the key would be accountable to: its owner, else (ownerless) the caller's own.
+        const ownerId =
+          request.query.owner === 'none' ? principal.userId : (request.query.owner ?? principal.userId);
+        let accountable: Rights | null = null;
+        let manageable = true;
+        if (ownerId !== null) {
+          const user = await findUser(store.db, ownerId);
+          if (!user || user.orgId !== principal.orgId)
+            throw new KeywardError('NOT_FOUND', { message: `No user with id ${ownerId}.` });
+          accountable = userRights(user);
+          manageable = mayManageUser(principal, user);
+        }
+        return {
+          items: (await listScopes(store.db)).map((scope) => {
+            const reason = manageable
+              ? scopeRefusal(principal, accountable, scope.name)
+              : 'owner-not-manageable';
+            return reason === null ? { ...scope, grantable: true } : { ...scope, grantable: false, reason };
+          }),
+        };
+      },
     );
 
     app.get(
