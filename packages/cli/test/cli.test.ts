@@ -119,7 +119,7 @@ describe('keyward CLI on the local database', () => {
     ]);
     expect(user).toMatchObject({ kind: 'service', role: 'member' });
     expect((await json(['users', 'disable', user.id])).enabled).toBe(false);
-  });
+  }, 120_000);
 
   it('exports the audit trail to a file, never leaving a partial one', async () => {
     const out = join(dataDir, 'audit.ndjson');
@@ -151,7 +151,7 @@ describe('keyward CLI on the local database', () => {
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr.trim().split('\n')).toHaveLength(1);
     expect(badConfig.stderr).toContain('KEYWARD_LOG_LEVEL');
-  });
+  }, 120_000);
 
   it('serves, answers a remote CLI, keeps keys across a restart and stops gracefully on SIGTERM', async () => {
     const port = await freePort();
