@@ -74,7 +74,6 @@ export {
   mayOpenSignIn,
   type Rights,
   raisesRole,
-  rightsWithin,
   type ScopeRefusal,
   scopeBeyondAccountable,
   scopeRefusal,

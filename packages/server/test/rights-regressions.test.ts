@@ -327,6 +327,57 @@ describe.each(testDialects())('%s: rights that never grow', (dialect) => {
     expect((await api.call('POST', `/v1/keys/${wide.body.id}/enable`, key)).status).toBe(403);
   });
 
+  it('5. (limits) keeps a limited key from loosening its own rate or quota, or making looser keys', async () => {
+    const made = await api.call(
+      'POST',
+      '/v1/keys',
+      { session: owner.session },
+      {
+        name: 'metered writer',
+        scopes: ['export', 'keys:write', 'resources:write'],
+        resources: ['wf-1'],
+        rateLimit: { limit: 1000, windowSeconds: 60 },
+        quota: { remaining: 1000 },
+      },
+    );
+    const key = { key: made.body.key as string };
+    // Every call it makes spends its own quota: the child gets what is left, no more.
+    const child = await api.call('POST', '/v1/keys', key, { name: 'child', scopes: ['export'] });
+    expect(child.body).toMatchObject({
+      rateLimit: { limit: 1000, windowSeconds: 60 },
+      quota: { remaining: 999 },
+    });
+    for (const looser of [
+      { rateLimit: null },
+      { rateLimit: { limit: 1001, windowSeconds: 60 } },
+      { rateLimit: { limit: 1000, windowSeconds: 30 } },
+      { quota: null },
+      { quota: { remaining: 1000 } },
+      { quota: { remaining: 10, refill: { amount: 10, intervalSeconds: 60 } } },
+    ]) {
+      const answer = await api.call('POST', '/v1/keys', key, {
+        name: 'looser',
+        scopes: ['export'],
+        ...looser,
+      });
+      expect(answer.body.error, JSON.stringify(looser)).toMatchObject({ code: 'GRANT_EXCEEDS_CALLER' });
+      const self = await api.call('PATCH', `/v1/keys/${made.body.id}`, key, looser);
+      expect(self.body.error, JSON.stringify(looser)).toMatchObject({ code: 'GRANT_EXCEEDS_CALLER' });
+    }
+    const tighter = await api.call('PATCH', `/v1/keys/${made.body.id}`, key, { quota: { remaining: 50 } });
+    expect(tighter.status).toBe(200);
+    // Limited to a resource, it changes that resource and no other.
+    expect((await api.call('PUT', '/v1/resources/wf-1', key, { name: 'WF 1', exposed: true })).status).toBe(
+      200,
+    );
+    expect(
+      (await api.call('PUT', '/v1/resources/wf-2', key, { name: 'hidden', exposed: false })).status,
+    ).toBe(403);
+    expect((await api.call('PUT', '/v1/resources/wf-9', key, { name: 'new', exposed: true })).status).toBe(
+      403,
+    );
+  });
+
   it('6. refuses a key whose Keyward scopes its owner cannot use, naming the scope', async () => {
     const member = await api.call(
       'POST',

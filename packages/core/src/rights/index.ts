@@ -21,7 +21,6 @@ export {
   mayOpenSignIn,
   type Rights,
   raisesRole,
-  rightsWithin,
   systemRights,
   type UserState,
   userRights,

@@ -3,16 +3,18 @@
  *
  * Nobody grants what they do not hold: a key made (changed, re-enabled, regenerated) by a
  * principal is never wider than the principal in any dimension — scopes, resources, environment,
- * IP allowlist, expiry — and its Keyward scopes fit what its accountable user may use.
+ * IP allowlist, expiry, rate limit, quota — and its Keyward scopes fit what its accountable user
+ * may use.
  * These functions say where a grant goes too far; the key service turns that into an error.
  */
 import { isAdminApiScope } from '../catalog.ts';
+import type { QuotaPolicy, RateLimitPolicy } from '../model.ts';
 import { cidrWithin } from '../policy/ip-allowlist.ts';
-import type { KeyGrant, Rights } from './rights.ts';
+import { type KeyGrant, type Rights, rankOf } from './rights.ts';
 
 /** The first dimension in which a grant is wider than it may be. */
 export interface GrantExcess {
-  field: 'scopes' | 'resources' | 'environment' | 'ipAllowlist' | 'expiresAt';
+  field: 'scopes' | 'resources' | 'environment' | 'ipAllowlist' | 'expiresAt' | 'rateLimit' | 'quota';
   /** The scope, resource, environment or range that goes too far, when there is one. */
   value?: string;
   message: string;
@@ -62,7 +64,39 @@ export function grantExcess(maker: Rights, grant: KeyGrant): GrantExcess | null 
       message: `The key cannot outlive you: it must expire by ${new Date(maker.expiresAt).toISOString()}.`,
     };
   }
+  if (maker.rateLimit !== null && !rateWithin(grant.rateLimit, maker.rateLimit)) {
+    return {
+      field: 'rateLimit',
+      message: `You are limited to ${maker.rateLimit.limit} per ${maker.rateLimit.windowSeconds} s, so the key must be too.`,
+    };
+  }
+  if (maker.quota !== null && !quotaWithin(grant.quota, maker.quota)) {
+    return {
+      field: 'quota',
+      message: `You have ${maker.quota.remaining} uses left${maker.quota.refill ? ', refilled no faster than your own' : ''}: the key can have no more.`,
+    };
+  }
   return null;
+}
+
+/** A rate no faster on average, and no larger in a burst. */
+export function rateWithin(rate: RateLimitPolicy | null, bound: RateLimitPolicy): boolean {
+  return (
+    rate !== null &&
+    rate.limit <= bound.limit &&
+    rate.limit * bound.windowSeconds <= bound.limit * rate.windowSeconds
+  );
+}
+
+/** No more uses left, and a refill no larger nor more often (none when the bound has none). */
+export function quotaWithin(quota: QuotaPolicy | null, bound: QuotaPolicy): boolean {
+  if (quota === null || quota.remaining > bound.remaining) return false;
+  if (quota.refill === null) return true;
+  return (
+    bound.refill !== null &&
+    quota.refill.amount <= bound.refill.amount &&
+    quota.refill.intervalSeconds >= bound.refill.intervalSeconds
+  );
 }
 
 /**
@@ -78,8 +112,8 @@ export function scopeBeyondAccountable(accountable: Rights | null, scopes: reado
 
 /**
  * The limits a new key takes from its maker when it names none of its own: a key made by a key
- * stays within the maker's resources, environment, addresses and lifetime without the caller
- * having to repeat them.
+ * stays within the maker's resources, environment, addresses, lifetime, rate and usage without
+ * the caller having to repeat them.
  */
 export function inheritedLimits(
   maker: Rights,
@@ -88,18 +122,26 @@ export function inheritedLimits(
     environment?: string | undefined;
     ipAllowlist?: readonly string[] | null | undefined;
     expiresAt?: number | null | undefined;
+    rateLimit?: RateLimitPolicy | null | undefined;
+    quota?: QuotaPolicy | null | undefined;
   },
 ): {
   resources: readonly string[] | null | undefined;
   environment: string | undefined;
   ipAllowlist: readonly string[] | null | undefined;
   expiresAt: number | null | undefined;
+  rateLimit: RateLimitPolicy | null | undefined;
+  quota: QuotaPolicy | null | undefined;
 } {
+  const inherit = <T>(value: T | null | undefined, own: T | null) =>
+    value === undefined && own !== null ? own : value;
   return {
-    resources: given.resources === undefined && maker.resources ? [...maker.resources] : given.resources,
+    resources: inherit(given.resources, maker.resources && [...maker.resources]),
     environment: given.environment ?? maker.environment ?? undefined,
-    ipAllowlist: given.ipAllowlist === undefined && maker.ipAllowlist ? maker.ipAllowlist : given.ipAllowlist,
-    expiresAt: given.expiresAt === undefined && maker.expiresAt !== null ? maker.expiresAt : given.expiresAt,
+    ipAllowlist: inherit(given.ipAllowlist, maker.ipAllowlist),
+    expiresAt: inherit(given.expiresAt, maker.expiresAt),
+    rateLimit: inherit(given.rateLimit, maker.rateLimit),
+    quota: inherit(given.quota, maker.quota),
   };
 }
 
@@ -116,4 +158,37 @@ export function scopeRefusal(maker: Rights, accountable: Rights | null, scope: s
     ? maker.scopes.has(scope)
     : maker.platformScopes === null || maker.platformScopes.has(scope);
   return held ? null : 'not-held';
+}
+
+/**
+ * Whether `inner` lies within `outer` in every dimension, whom it may manage included: what a
+ * principal reaches through a key it obtained (a key it made, a secret it regenerated) must lie
+ * within what it held. The services check grants dimension by dimension ({@link grantExcess});
+ * this is the order the model is stated in, for its tests.
+ */
+export function rightsWithin(inner: Rights, outer: Rights): boolean {
+  if (inner.orgId !== outer.orgId) return false;
+  for (const scope of inner.scopes) if (!outer.scopes.has(scope)) return false;
+  if (!setWithin(inner.platformScopes, outer.platformScopes)) return false;
+  if (!setWithin(inner.resources, outer.resources)) return false;
+  if (outer.environment !== null && inner.environment !== outer.environment) return false;
+  if (outer.ipAllowlist !== null) {
+    if (inner.ipAllowlist === null) return false;
+    if (!inner.ipAllowlist.every((cidr) => cidrWithin(cidr, outer.ipAllowlist ?? []))) return false;
+  }
+  if (outer.expiresAt !== null && (inner.expiresAt === null || inner.expiresAt > outer.expiresAt))
+    return false;
+  if (outer.rateLimit !== null && !rateWithin(inner.rateLimit, outer.rateLimit)) return false;
+  if (outer.quota !== null && !quotaWithin(inner.quota, outer.quota)) return false;
+  if (inner.isOperator && !outer.isOperator) return false;
+  if (outer.ownKeysOnly && !(inner.ownKeysOnly && inner.userId === outer.userId)) return false;
+  return rankOf(inner.role) <= rankOf(outer.role);
+}
+
+/** A set within another; null stands for "everything". */
+function setWithin(inner: ReadonlySet<string> | null, outer: ReadonlySet<string> | null): boolean {
+  if (outer === null) return true;
+  if (inner === null) return false;
+  for (const item of inner) if (!outer.has(item)) return false;
+  return true;
 }

@@ -14,8 +14,7 @@
  * its accountable user's state) and asks these functions.
  */
 import { ALL_KEYWARD_SCOPES, ALL_OPERATOR_SCOPES, isAdminApiScope, ROLE_SCOPES } from '../catalog.ts';
-import type { Role } from '../model.ts';
-import { cidrWithin } from '../policy/ip-allowlist.ts';
+import type { QuotaPolicy, RateLimitPolicy, Role } from '../model.ts';
 
 /** The state of a user that rights depend on. A deleted user is not a user: pass null. */
 export interface UserState {
@@ -37,6 +36,10 @@ export interface KeyGrant {
   ipAllowlist: readonly string[] | null;
   /** Epoch ms; null: never. */
   expiresAt: number | null;
+  /** Null: no rate limit. */
+  rateLimit: RateLimitPolicy | null;
+  /** Null: no quota. */
+  quota: QuotaPolicy | null;
 }
 
 /** What a principal may do. */
@@ -60,6 +63,10 @@ export interface Rights {
   readonly ipAllowlist: readonly string[] | null;
   /** When it ends (epoch ms); null: never. */
   readonly expiresAt: number | null;
+  /** The rate it is limited to; null: none. Keys it makes are limited at least as much. */
+  readonly rateLimit: RateLimitPolicy | null;
+  /** The usage it has left (when it was loaded); null: no quota. Keys it makes get no more. */
+  readonly quota: QuotaPolicy | null;
   /** Members (and keys without an accountable user) act on keys their user owns, and no other. */
   readonly ownKeysOnly: boolean;
 }
@@ -88,6 +95,8 @@ export function userRights(user: UserState): Rights {
     environment: null,
     ipAllowlist: null,
     expiresAt: null,
+    rateLimit: null,
+    quota: null,
     ownKeysOnly: user.role === 'member',
   });
 }
@@ -116,6 +125,8 @@ export function keyRights(key: KeyGrant & { orgId: string; accountable: UserStat
     environment: key.environment,
     ipAllowlist: key.ipAllowlist,
     expiresAt: key.expiresAt,
+    rateLimit: key.rateLimit,
+    quota: key.quota,
     ownKeysOnly: user?.role !== 'owner' && user?.role !== 'admin',
   });
 }
@@ -136,6 +147,8 @@ export function systemRights(orgId: string): Rights {
     environment: null,
     ipAllowlist: null,
     expiresAt: null,
+    rateLimit: null,
+    quota: null,
     ownKeysOnly: false,
   });
 }
@@ -180,35 +193,5 @@ export function mayOpenSignIn(actor: Rights, user: Pick<UserState, 'role'>): boo
   return actor.platformScopes === null && mayAssignRole(actor, user.role);
 }
 
-/**
- * Whether `inner` lies within `outer` in every dimension, whom it may manage included: what a
- * principal reaches through a key it obtained (a key it made, a secret it regenerated) must lie
- * within what it held. The services check grants dimension by dimension (`grantExcess`); this is
- * the order the model is stated in, for tests.
- */
-export function rightsWithin(inner: Rights, outer: Rights): boolean {
-  if (inner.orgId !== outer.orgId) return false;
-  for (const scope of inner.scopes) if (!outer.scopes.has(scope)) return false;
-  if (!setWithin(inner.platformScopes, outer.platformScopes)) return false;
-  if (!setWithin(inner.resources, outer.resources)) return false;
-  if (outer.environment !== null && inner.environment !== outer.environment) return false;
-  if (outer.ipAllowlist !== null) {
-    if (inner.ipAllowlist === null) return false;
-    if (!inner.ipAllowlist.every((cidr) => cidrWithin(cidr, outer.ipAllowlist ?? []))) return false;
-  }
-  if (outer.expiresAt !== null && (inner.expiresAt === null || inner.expiresAt > outer.expiresAt))
-    return false;
-  if (inner.isOperator && !outer.isOperator) return false;
-  if (outer.ownKeysOnly && !(inner.ownKeysOnly && inner.userId === outer.userId)) return false;
-  return rankOf(inner.role) <= rankOf(outer.role);
-}
-
-/** A set within another; null stands for "everything". */
-function setWithin(inner: ReadonlySet<string> | null, outer: ReadonlySet<string> | null): boolean {
-  if (outer === null) return true;
-  if (inner === null) return false;
-  for (const item of inner) if (!outer.has(item)) return false;
-  return true;
-}
-
-const rankOf = (role: Role | null) => (role === null ? 0 : RANK[role]);
+/** How far a role reaches (0 without one): principals manage users of their rank and below. */
+export const rankOf = (role: Role | null): number => (role === null ? 0 : RANK[role]);

@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import { KEY_FORMAT, parseKey, parseKeyPair } from '../key-format/index.ts';
+import type { QuotaPolicy, RateLimitPolicy } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
 import type { ScopeQuery } from '../policy/scope-query.ts';
 import type { UserState } from '../rights/rights.ts';
@@ -76,6 +77,8 @@ export interface KeyIdentity {
   resources: readonly string[] | null;
   ipAllowlist: readonly string[] | null;
   expiresAt: number | null;
+  rateLimit: RateLimitPolicy | null;
+  quota: QuotaPolicy | null;
   accountable: UserState | null;
 }
 
@@ -296,6 +299,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       resources: key.resources && [...key.resources],
       ipAllowlist: key.ipAllowlist?.cidrs ?? null,
       expiresAt: key.expiresAt,
+      rateLimit: key.rateLimit,
+      quota: key.quota,
       accountable: key.accountable,
     };
   }

@@ -107,6 +107,8 @@ function grantOf(key: ApiKey): KeyGrant {
     environment: key.environment,
     ipAllowlist: key.ipAllowlist,
     expiresAt: key.expiresAt,
+    rateLimit: key.rateLimit,
+    quota: key.quota,
   };
 }
 
@@ -209,6 +211,16 @@ export function createKeyService(deps: KeyServiceDeps) {
   }
 
   /**
+   * The principal with its quota as it stands in the database: a cached key's quota is what it
+   * had when it was loaded, and a key makes no key with more than it has left.
+   */
+  async function withCurrentQuota(executor: Kysely<Database>, principal: Principal): Promise<Principal> {
+    if (principal.kind !== 'key' || principal.quota === null || principal.actor.id === null) return principal;
+    const own = await findKey(executor, principal.actor.id);
+    return own ? { ...principal, quota: own.quota } : principal;
+  }
+
+  /**
    * Refuses unless `principal` could make `key` itself: it may manage the user the key is
    * accountable to, and the key's grant lies within its own rights (docs/authorization.md ›
    * "Invariants" 2 and 4). With `scopesChanged`, the key's Keyward scopes must first fit what
@@ -221,6 +233,7 @@ export function createKeyService(deps: KeyServiceDeps) {
     key: ApiKey,
     options: { scopesChanged: boolean },
   ): Promise<void> {
+    const maker = await withCurrentQuota(executor, principal);
     const accountable =
       key.accountableUserId === null ? null : await findUser(executor, key.accountableUserId);
     if (accountable && !mayManageUser(principal, accountable)) {
@@ -240,7 +253,7 @@ export function createKeyService(deps: KeyServiceDeps) {
         });
       }
     }
-    const excess = grantExcess(principal, grantOf(key));
+    const excess = grantExcess(maker, grantOf(key));
     if (excess) {
       throw new KeywardError('GRANT_EXCEEDS_CALLER', {
         message: excess.message,
@@ -268,7 +281,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const executor = options.trx ?? db;
       // A key that names no limit of its own takes its maker's: a key made by a key stays
       // within the maker's resources, environment, addresses and lifetime.
-      const limits = inheritedLimits(principal, input);
+      const limits = inheritedLimits(await withCurrentQuota(executor, principal), input);
       const environments = await listEnvironments(executor);
       const environment = limits.environment ?? environments.find((e) => e.isProduction)?.slug ?? 'live';
       if (!environments.some((e) => e.slug === environment)) {
@@ -305,8 +318,8 @@ export function createKeyService(deps: KeyServiceDeps) {
         revokedAt: null,
         expiresAt: limits.expiresAt ?? null,
         metadata: input.metadata ?? {},
-        rateLimit: input.rateLimit ?? null,
-        quota: input.quota ?? null,
+        rateLimit: limits.rateLimit ?? null,
+        quota: limits.quota ?? null,
         ipAllowlist: limits.ipAllowlist ? [...limits.ipAllowlist] : null,
         createdAt: now,
         updatedAt: now,
