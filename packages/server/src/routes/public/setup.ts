@@ -87,10 +87,12 @@ export function setupRoutes(
             details: { field: 'token' },
           });
         }
+        // The UI signs the new owner in: a key nobody was shown would only be a liability.
         const result = await bootstrap(
           { store: ctx.store, keys: ctx.keys, clock: ctx.clock },
           input,
           requestContext(request),
+          { issueKey: false },
         );
         const extra = options.afterSetup ? await options.afterSetup(result, reply) : {};
         reply.code(201);
