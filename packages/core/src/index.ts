@@ -33,6 +33,7 @@ export {
   generateSecret,
   KEY_FORMAT,
   type KeyFormatProblem,
+  maskKeys,
   type ParsedKey,
   type ParseKeyResult,
   parseKey,

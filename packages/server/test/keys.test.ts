@@ -192,6 +192,32 @@ describe.each(testDialects())('%s: key lifecycle over HTTP', (dialect) => {
     const secret = key.key.split('_')[3];
     for (const row of rows) expect(JSON.stringify(row)).not.toContain(secret.slice(0, 33));
   });
+
+  it('masks a key pasted into any audited text, whole or as its Basic pair', async () => {
+    const pasted = world.admin.apiKey;
+    const [, , keyId, tail] = pasted.split('_') as [string, string, string, string];
+    const key = await world.createKey({
+      name: `copy of ${pasted} (do not share)`,
+      scopes: [],
+      metadata: { note: `basic auth is ${keyId}:${tail}, token=${pasted}`, nested: [{ deep: `x${pasted}` }] },
+    });
+    await world.request({
+      method: 'PATCH',
+      url: `/v1/keys/${key.id}`,
+      key: admin,
+      body: { name: `again ${pasted.slice(0, -1)}Q` },
+    });
+    const rows = await world.store.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('target_id', '=', key.id)
+      .execute();
+    const text = JSON.stringify(rows);
+    expect(rows).toHaveLength(2);
+    expect(text).not.toContain(tail.slice(0, 20));
+    expect(text).toContain(`${keyId}_[REDACTED]`);
+    expect(text).toContain(`${keyId}:[REDACTED]`);
+  });
 });
 
 describe.each(testDialects())('%s: bad input gets a stable error', (dialect) => {

@@ -156,3 +156,25 @@ export function toKeyPair(parsed: ParsedKey): { keyId: string; tail: string } {
   const full = formatKey(parsed);
   return { keyId: parsed.keyId, tail: full.slice(full.length - KEY_FORMAT.tailLength) };
 }
+
+/**
+ * Anything in free text shaped like a key — `…_<env>_<keyId>_<secret+checksum>` — or like its
+ * HTTP Basic pair `<keyId>:<secret+checksum>`: the secret part is what must never be stored.
+ * Neither the checksum nor a word boundary is required: a key pasted with a typo, or run into
+ * the next word, still carries its secret.
+ */
+const KEY_IN_TEXT = /(_[a-z][a-z0-9-]{0,31}_[0-9a-z]{12})_[0-9A-Za-z]{39}/g;
+const PAIR_IN_TEXT = /([0-9a-z]{12}):[0-9A-Za-z]{39}/g;
+const SHORTEST_MATCH = KEY_FORMAT.keyIdLength + KEY_FORMAT.tailLength + 1;
+
+/**
+ * `text` with the secret of every key (or Basic pair) in it replaced by `[REDACTED]`; the public
+ * parts stay, so an audit reader can still tell which key was pasted.
+ *
+ * @example
+ * maskKeys('note: kw_live_n58lzybi2k4q_1M2b…C12x') // 'note: kw_live_n58lzybi2k4q_[REDACTED]'
+ */
+export function maskKeys(text: string): string {
+  if (text.length < SHORTEST_MATCH) return text;
+  return text.replace(KEY_IN_TEXT, '$1_[REDACTED]').replace(PAIR_IN_TEXT, '$1:[REDACTED]');
+}

@@ -7,6 +7,7 @@ import {
   generateKeyId,
   generateSecret,
   KEY_FORMAT,
+  maskKeys,
   parseKey,
   parseKeyPair,
   toKeyPair,
@@ -17,6 +18,40 @@ const sample = () => ({
   environment: 'live',
   keyId: generateKeyId(),
   secret: generateSecret(),
+});
+
+describe('masking keys in text', () => {
+  it('leaves no secret of a key, or of its Basic pair, anywhere in any text', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'Z', '9', '_', ':', ' ', '-', '"', '=', 'é'),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.constantFrom('kw', 'acme', 'x1'),
+        fc.boolean(),
+        (before, after, prefix, asPair) => {
+          const token = formatKey({ ...sample(), prefix });
+          const [, , keyId, tail] = token.split('_') as [string, string, string, string];
+          const masked = maskKeys(before + (asPair ? `${keyId}:${tail}` : token) + after);
+          expect(masked).not.toContain(tail.slice(0, KEY_FORMAT.secretLength));
+          expect(masked).toContain(keyId);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('changes text that holds no key not at all', () => {
+    expect(maskKeys('Deploy bot for key_n58lzybi2k4q (live)')).toBe('Deploy bot for key_n58lzybi2k4q (live)');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        expect(maskKeys(text)).toBe(text);
+      }),
+    );
+  });
 });
 
 describe('key format', () => {

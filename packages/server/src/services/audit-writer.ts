@@ -1,4 +1,4 @@
-import { type Actor, newSortableId } from '@keyward/core';
+import { type Actor, maskKeys, newSortableId } from '@keyward/core';
 import { type Database, insertAuditEvent } from '@keyward/storage';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../auth/principal.ts';
@@ -14,14 +14,14 @@ export interface AuditChange {
 }
 
 const SECRET_FIELD = /pass(word)?|secret|digest|token|hash|cookie|pepper/i;
-const KEY_STRING = /^[a-z][a-z0-9]{0,15}_[a-z][a-z0-9-]{0,31}_[0-9a-z]{12}_[0-9A-Za-z]{39}$/;
 
 /**
  * Defence in depth: whatever a caller passes as before/after, fields that could hold a
- * credential are replaced and full key strings are masked, so the trail can be shared freely.
+ * credential are replaced, and the secret of any key found in any text (a name or a metadata
+ * note a key was pasted into) is masked, so the trail can be shared freely.
  */
 export function redactForAudit(value: unknown): unknown {
-  if (typeof value === 'string') return KEY_STRING.test(value) ? '[REDACTED]' : value;
+  if (typeof value === 'string') return maskKeys(value);
   if (Array.isArray(value)) return value.map(redactForAudit);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
