@@ -227,6 +227,48 @@ describe.each(testDialects())('%s: bad input gets a stable error', (dialect) => 
   });
   afterAll(async () => world?.close());
 
+  it('refuses a control character anywhere, before any query, alike on every dialect', async () => {
+    const admin = world.admin.apiKey;
+    const nul = 'bad\u0000value';
+    const created = await world.createKey({ name: 'target', scopes: [] });
+    const before = await world.store.db.selectFrom('audit_events').select('id').execute();
+    for (const [method, url, body, field] of [
+      ['POST', '/v1/keys', { name: nul, scopes: [] }, 'name'],
+      ['POST', '/v1/keys', { name: 'x', scopes: [], metadata: { note: nul } }, 'metadata.note'],
+      ['POST', '/v1/keys', { name: 'x', scopes: [], metadata: { [nul]: 1 } }, `metadata.${nul}`],
+      ['PATCH', `/v1/keys/${created.id}`, { name: `x\u001f` }, 'name'],
+      ['PUT', '/v1/resources/wf-nul', { name: nul, exposed: true }, 'name'],
+      ['POST', '/v1/users', { email: 'nul@acme.test', name: nul }, 'name'],
+      ['GET', '/v1/keys?search=a%00b', undefined, 'search'],
+      ['GET', '/v1/users?search=%7F', undefined, 'search'],
+      ['GET', '/v1/audit?action=key%00', undefined, 'action'],
+      ['GET', '/v1/keys/key_%00', undefined, 'id'],
+      ['POST', '/v1/auth/login', { email: `a${nul}@b.test`, password: 'whatever it is' }, 'email'],
+      ['POST', '/v1/verify', { key: 'kw_live_\u0000' }, 'key'],
+    ] as const) {
+      const answer = await world.request({
+        method,
+        url,
+        key: url === '/v1/auth/login' ? undefined : admin,
+        body,
+      });
+      expect(answer.status, `${method} ${url}`).toBe(400);
+      expect(answer.body.error, `${method} ${url}`).toMatchObject({
+        code: 'INVALID_CHARACTERS',
+        details: { field },
+      });
+    }
+    // Tabs and new lines are text, not control: a description may hold them.
+    const multiline = await world.createKey({
+      name: 'two\tcolumns',
+      scopes: [],
+      metadata: { note: 'a\nb\r\n' },
+    });
+    expect(multiline.metadata.note).toBe('a\nb\r\n');
+    const after = await world.store.db.selectFrom('audit_events').select('id').execute();
+    expect(after.length).toBe(before.length + 1);
+  });
+
   const post = (body: unknown, rawBody?: string) =>
     world.request({ method: 'POST', url: '/v1/keys', key: world.admin.apiKey, body, rawBody });
 

@@ -8,6 +8,7 @@
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request does not match the schema.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  INVALID_CHARACTERS: { status: 400, message: 'A value holds a control character.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   UNKNOWN_SCOPE: { status: 400, message: 'A scope is not in the catalogue.' },
   UNKNOWN_ENVIRONMENT: { status: 400, message: 'The environment does not exist.' },
