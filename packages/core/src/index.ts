@@ -61,7 +61,13 @@ export {
   type User,
   type UserKind,
 } from './model.ts';
-export { cidrWithin, compileIpAllowlist, type IpAllowlist, isValidCidr } from './policy/ip-allowlist.ts';
+export {
+  cidrWithin,
+  clientAddressKey,
+  compileIpAllowlist,
+  type IpAllowlist,
+  isValidCidr,
+} from './policy/ip-allowlist.ts';
 export { checkKeyPolicy, type PolicyRequest } from './policy/key-policy.ts';
 export { type ScopeQuery, satisfiesScopes, scopesIn } from './policy/scope-query.ts';
 export {

@@ -114,7 +114,11 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
     expect(metrics.text).toMatch(
       /keyward_http_requests_total\{route="\/v1\/keys\/:id",method="GET",status="200"\}/,
     );
-    expect(metrics.text).toContain('keyward_key_cache_lookups{result="hit"}');
+    expect(metrics.text).toContain('keyward_key_cache_lookups_total{result="hit"}');
+    expect(metrics.text).toContain('# TYPE keyward_key_cache_lookups_total counter');
+    // The standard names, as stock dashboards expect them.
+    expect(metrics.text).toContain('# TYPE process_cpu_seconds_total counter');
+    expect(metrics.text).toContain('nodejs_heap_size_used_bytes');
     expect(metrics.text).not.toMatch(/route="\/v1\/keys\/key_/);
   });
 

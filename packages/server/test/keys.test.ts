@@ -165,6 +165,14 @@ describe.each(testDialects())('%s: key lifecycle over HTTP', (dialect) => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['page-4', 'page-3', 'page-2', 'page-1', 'page-0']);
+    // `%` and `_` in a search are text, not wildcards.
+    for (const name of ['50% off', '50 off', 'a_b', 'axb']) await world.createKey({ name, scopes: [] });
+    const names = async (search: string) =>
+      (
+        await world.request({ url: `/v1/keys?${new URLSearchParams({ search })}`, key: admin })
+      ).body.items.map((k: { name: string }) => k.name);
+    expect(await names('50%')).toEqual(['50% off']);
+    expect(await names('a_b')).toEqual(['a_b']);
     const revoked = await world.request({ url: '/v1/keys?status=revoked', key: admin });
     expect(revoked.body.items.every((k: { status: string }) => k.status === 'revoked')).toBe(true);
     expect(revoked.body.items.length).toBeGreaterThan(0);

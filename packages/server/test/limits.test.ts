@@ -38,7 +38,8 @@ describe.each(testDialects())(
       const results = await Promise.all(Array.from({ length: 20 }, () => verify({ key: key.key })));
       expect(results.filter((r) => r.code === 'VALID')).toHaveLength(6);
       expect(results.filter((r) => r.code === 'USAGE_EXCEEDED')).toHaveLength(14);
-      expect(await verify({ key: key.key, cost: 0 })).toMatchObject({ code: 'VALID', remaining: 0 });
+      // A spent quota is spent even for a call that costs nothing.
+      expect(await verify({ key: key.key, cost: 0 })).toMatchObject({ code: 'USAGE_EXCEEDED', remaining: 0 });
       // Topping the quota up through the API takes effect at once.
       await world.request({
         method: 'PATCH',
@@ -100,6 +101,16 @@ describe.each(testDialects())(
       expect(Date.now() - started).toBeGreaterThan(2000);
       expect(codes.slice(0, 20).every((c) => c === 'MALFORMED')).toBe(true);
       expect(codes[20]).toBe('BLOCKED');
+      // The same client however it is written: no fresh budget for another spelling.
+      for (const ip of ['::ffff:198.51.100.66', ' 198.51.100.66 ', '::FFFF:C633:6442']) {
+        const again = await world.request({
+          method: 'POST',
+          url: '/v1/verify',
+          key: admin,
+          body: { key: guess, ip },
+        });
+        expect(again.status, ip).toBe(429);
+      }
       const innocent = Date.now();
       expect((await verify({ key: good.key, ip: '198.51.100.67' })).code).toBe('VALID');
       expect(Date.now() - innocent).toBeLessThan(500);

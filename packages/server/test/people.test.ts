@@ -71,9 +71,22 @@ describe.each(testDialects())('%s: people, sessions and rights', (dialect) => {
     expect(withCsrf.status).toBe(201);
     expect(withCsrf.body.createdBy).toMatchObject({ type: 'user', name: 'owner@acme.test' });
 
-    const logout = await world.request({ method: 'POST', url: '/v1/auth/logout', headers: { cookie } });
+    // Signing out is a change too: another site cannot sign the user out without the token.
+    const forged = await world.request({ method: 'POST', url: '/v1/auth/logout', headers: { cookie } });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('CSRF_FAILED');
+    expect((await world.request({ url: '/v1/auth/me', headers: { cookie } })).status).toBe(200);
+    const logout = await world.request({
+      method: 'POST',
+      url: '/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': response.body.csrfToken },
+    });
     expect(logout.status).toBe(204);
     expect((await world.request({ url: '/v1/auth/me', headers: { cookie } })).status).toBe(401);
+    // Without a live session there is nothing to protect: the cookie is cleared all the same.
+    expect(
+      (await world.request({ method: 'POST', url: '/v1/auth/logout', headers: { cookie } })).status,
+    ).toBe(204);
   });
 
   it('answers a wrong password and an unknown email alike, and throttles repeated failures', async () => {

@@ -56,6 +56,20 @@ export function cidrWithin(inner: string, outer: readonly string[]): boolean {
   });
 }
 
+/**
+ * One spelling per client address, for counting a client's failures: IPv4 as dotted quad (also
+ * when written IPv4-mapped, `::ffff:203.0.113.5`), IPv6 as its /64 network (one subscriber's
+ * prefix; the host half is theirs to change at will), anything else trimmed and lower-cased.
+ */
+export function clientAddressKey(ip: string): string {
+  const text = ip.trim().toLowerCase();
+  if (!ipaddr.isValid(text)) return text;
+  const address = ipaddr.process(text);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${parts.join(':')}::/64`;
+}
+
 /** Compiles an allowlist; throws on an invalid entry (validate with {@link isValidCidr} first). */
 export function compileIpAllowlist(cidrs: readonly string[]): IpAllowlist {
   const ranges = cidrs.map(toRange);

@@ -29,7 +29,9 @@ export interface AppMetrics {
 
 export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheStats }): AppMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'keyward_' });
+  // The standard process_* and nodejs_* names, as stock dashboards expect them; Keyward's own
+  // series below are under keyward_.
+  collectDefaultMetrics({ register: registry });
   // Counted on every request, so in hot series folded in at scrape time (hot-metrics.ts).
   const requestCounts = createHotCounters<'route' | 'method' | 'status'>();
   new Counter({
@@ -65,15 +67,17 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
       this.set(deps.cacheStats().size);
     },
   });
-  new Gauge({
-    name: 'keyward_key_cache_lookups',
+  new Counter({
+    name: 'keyward_key_cache_lookups_total',
     help: 'Verification cache lookups since start, by result.',
     labelNames: ['result'] as const,
     registers: [registry],
     collect() {
+      // The cache counts for itself; the counter shows its totals as they are when scraped.
       const stats = deps.cacheStats();
-      this.set({ result: 'hit' }, stats.hits);
-      this.set({ result: 'miss' }, stats.misses);
+      this.reset();
+      this.inc({ result: 'hit' }, stats.hits);
+      this.inc({ result: 'miss' }, stats.misses);
     },
   });
   new Gauge({

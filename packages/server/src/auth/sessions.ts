@@ -77,14 +77,28 @@ export async function startSession(
   return csrfToken;
 }
 
-/** Ends the request's session, if any, and clears the cookie. */
+/**
+ * Ends the request's session, if any, and clears the cookie. Signing out changes state like any
+ * other POST, so a live session needs its CSRF token here too: another site cannot sign a user
+ * out behind their back.
+ */
 export async function endSession(
   db: Kysely<Database>,
   request: FastifyRequest,
   reply: FastifyReply,
+  now: number,
 ): Promise<void> {
   const token = request.cookies[SESSION_COOKIE];
-  if (token) await deleteSession(db, sha256(token));
+  if (token && token.length <= 100) {
+    const session = await findSession(db, sha256(token), now);
+    if (session) {
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !sameToken(header, session.csrf_token)) {
+        throw new KeywardError('CSRF_FAILED');
+      }
+      await deleteSession(db, session.token_hash);
+    }
+  }
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 

@@ -30,6 +30,8 @@ export function createDatabaseQuotaLedger(store: Store): QuotaLedger {
         .set({ quota_remaining: sql`quota_remaining - ${cost}` })
         .where('id', '=', keyId)
         .where('quota_remaining', '>=', cost)
+        // A spent quota answers USAGE_EXCEEDED even to a call that costs nothing.
+        .where('quota_remaining', '>', 0)
         .returning('quota_remaining')
         .executeTakeFirst();
       if (spent) return { allowed: true, remaining: Number(spent.quota_remaining) };

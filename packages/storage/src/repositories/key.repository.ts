@@ -1,6 +1,7 @@
 import type { Actor, ApiKey, KeySecret, SecretSlot } from '@keyward/core';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ApiKeyTable, Database, KeySecretTable } from '../database.ts';
+import { contains } from './contains.ts';
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from './json.ts';
 import { decodeCursor, type Page, toPage } from './page.ts';
 
@@ -130,8 +131,7 @@ export async function listKeys(
   let query = db.selectFrom('api_keys').selectAll().where('org_id', '=', filter.orgId);
   if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
   if (filter.environment) query = query.where('environment', '=', filter.environment);
-  if (filter.search)
-    query = query.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${filter.search?.toLowerCase()}%`));
+  if (filter.search) query = query.where(contains('name', filter.search));
   const now = filter.now;
   switch (filter.status) {
     case undefined:

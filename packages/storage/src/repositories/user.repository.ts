@@ -1,6 +1,7 @@
 import type { Role, User, UserKind } from '@keyward/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UserTable } from '../database.ts';
+import { contains } from './contains.ts';
 import { decodeCursor, type Page, toPage } from './page.ts';
 
 export function userRowToUser(row: Selectable<UserTable>): User {
@@ -94,10 +95,8 @@ export async function listUsers(
     .where('deleted_at', 'is', null);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.search) {
-    const pattern = `%${filter.search.toLowerCase()}%`;
-    query = query.where((eb) =>
-      eb.or([eb(eb.fn('lower', ['name']), 'like', pattern), eb('email', 'like', pattern)]),
-    );
+    const search = filter.search;
+    query = query.where((eb) => eb.or([contains('name', search), contains('email', search)]));
   }
   if (filter.cursor !== undefined) {
     const cursor = decodeCursor(filter.cursor);

@@ -60,9 +60,16 @@ export function authRoutes(ctx: AppContext, login: LoginService): FastifyPluginA
 
     app.post(
       '/v1/auth/logout',
-      { schema: { tags: ['auth'], summary: 'Sign out', response: { 204: Type.Null() } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out',
+          description: 'Ends the session of the cookie; with a live session, needs its X-CSRF-Token.',
+          response: { 204: Type.Null(), 403: Type.Ref('Error') },
+        },
+      },
       async (request, reply) => {
-        await endSession(ctx.store.db, request, reply);
+        await endSession(ctx.store.db, request, reply, ctx.clock());
         return reply.code(204).send(null);
       },
     );
