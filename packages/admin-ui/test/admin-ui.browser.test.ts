@@ -55,6 +55,12 @@ describe.skipIf(!hasChromium)(
       page = await context.newPage();
       page.setDefaultTimeout(10_000);
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      // The UI must work under its own strict Content-Security-Policy: a refused script, style
+      // or connection would show here.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+          pageErrors.push(message.text());
+      });
     });
 
     beforeEach(({ task, onTestFailed }) => {
@@ -73,15 +79,27 @@ describe.skipIf(!hasChromium)(
       await server?.stop();
     });
 
-    /** Saves a screenshot for docs/, without transient toasts or the text cursor. */
-    const shot = (name: string, options: { fullPage?: boolean } = {}) =>
-      page.screenshot({
+    /**
+     * Saves a screenshot for docs/, without transient toasts or the text cursor. The toasts are
+     * hidden through the DOM, not an injected style sheet, which the page's CSP would refuse.
+     */
+    const shot = async (name: string, options: { fullPage?: boolean } = {}) => {
+      const hidden = await page.evaluate(() => {
+        const toasts = [...document.querySelectorAll<HTMLElement>('.toasts')];
+        for (const toast of toasts) toast.style.visibility = 'hidden';
+        return toasts.length;
+      });
+      await page.screenshot({
         path: join(SCREENSHOTS, `${name}.png`),
         fullPage: options.fullPage ?? false,
         animations: 'disabled',
         caret: 'hide',
-        style: '.toasts { display: none; }',
       });
+      if (hidden > 0)
+        await page.evaluate(() => {
+          for (const toast of document.querySelectorAll<HTMLElement>('.toasts')) toast.style.visibility = '';
+        });
+    };
 
     /** Calls the API with the browser's session (cookie and CSRF token), as the UI does. */
     async function apiCall<T>(
@@ -109,6 +127,16 @@ describe.skipIf(!hasChromium)(
 
     it('offers a one-time setup on first run, guarded by the token printed on the console', async () => {
       expect(server.setupToken, 'the server prints a setup token on first start').toBeTruthy();
+      const first = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
+      expect(first.headers.get('content-security-policy')).toMatch(
+        /script-src 'self';.*frame-ancestors 'none'/,
+      );
+      expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+      const deepLink = await fetch(`${server.url}/keys`, { headers: { accept: 'text/html' } });
+      expect(deepLink.headers.get('content-security-policy')).toBe(
+        first.headers.get('content-security-policy'),
+      );
       await page.goto(server.url);
       await heading('Set up Keyward').waitFor();
       expect(await page.getByRole('button', { name: 'Sign in', exact: true }).count()).toBe(0);

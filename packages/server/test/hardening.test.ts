@@ -56,6 +56,17 @@ describe('sqlite: hardening over real sockets', () => {
   const get = (headers: string[]) =>
     raw(`GET /v1/keys HTTP/1.1\r\nHost: x\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`);
 
+  it('sends the API docs with a strict Content-Security-Policy, no framing, nosniff and no referrer', async () => {
+    const docs = await raw('GET /docs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toMatch(
+      /content-security-policy: default-src 'self'; script-src 'self';[^\r]*frame-ancestors 'none'/i,
+    );
+    expect(docs.text).toMatch(/x-content-type-options: nosniff/i);
+    expect(docs.text).toMatch(/referrer-policy: no-referrer/i);
+    expect(docs.text).not.toMatch(/<script>(?!<\/script>)/);
+  });
+
   it('refuses two Authorization headers with 400 DUPLICATE_CREDENTIALS', async () => {
     const key = world.admin.apiKey;
     const response = await get([`Authorization: Api-Key ${key}`, `Authorization: Api-Key ${key}`]);

@@ -62,6 +62,7 @@ import { errorHandler, sendError } from './error-handler.ts';
 import { parseJsonBody } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { DOCS_CSP, PAGE_HEADERS, UI_CSP } from './page-headers.ts';
 import { clientAddressOf, requestIdOf } from './request-identity.ts';
 import { createValidatorCompiler } from './validators.ts';
 
@@ -226,7 +227,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
       !request.url.startsWith('/v1/') &&
       (request.headers.accept ?? '').includes('text/html')
     ) {
-      return reply.sendFile('index.html');
+      return reply.headers(PAGE_HEADERS).header('content-security-policy', UI_CSP).sendFile('index.html');
     }
     return sendError(reply, 'ROUTE_NOT_FOUND', {
       message: `No route ${request.method} ${request.url.split('?')[0]}.`,
@@ -271,7 +272,15 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: DOCS_CSP,
+    uiHooks: {
+      onRequest: async (_request, reply) => {
+        reply.headers(PAGE_HEADERS);
+      },
+    },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const metrics = createMetrics({ store, cacheStats: () => verification.lookup.stats() });
@@ -358,7 +367,15 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   app.addHook('preClose', async () => fastPath.close());
 
   if (deps.uiDir && existsSync(deps.uiDir)) {
-    await app.register(fastifyStatic, { root: deps.uiDir, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: deps.uiDir,
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (response) => {
+        for (const [name, value] of Object.entries(PAGE_HEADERS)) response.setHeader(name, value);
+        response.setHeader('content-security-policy', UI_CSP);
+      },
+    });
   }
 
   app.addHook('onClose', async () => {
