@@ -280,7 +280,7 @@ export function createKeyService(deps: KeyServiceDeps) {
       const now = clock();
       const executor = options.trx ?? db;
       // A key that names no limit of its own takes its maker's: a key made by a key stays
-      // within the maker's resources, environment, addresses and lifetime.
+      // within the maker's resources, environment, addresses, lifetime, rate and quota.
       const limits = inheritedLimits(await withCurrentQuota(executor, principal), input);
       const environments = await listEnvironments(executor);
       const environment = limits.environment ?? environments.find((e) => e.isProduction)?.slug ?? 'live';
