@@ -102,11 +102,10 @@ export type {
   RateLimitState,
   VerificationSink,
 } from './verify/ports.ts';
-export { toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
+export { type KeyIdentity, toVerifiableKey, type VerifiableKey } from './verify/verifiable-key.ts';
 export {
   type CredentialMemo,
   createVerifier,
-  type KeyIdentity,
   type PresentedKey,
   type Verifier,
   type VerifierDeps,

@@ -7,10 +7,8 @@
  */
 import { hash } from 'node:crypto';
 import { KEY_FORMAT, parseKey, parseKeyPair } from '../key-format/index.ts';
-import type { QuotaPolicy, RateLimitPolicy } from '../model.ts';
 import { checkKeyPolicy } from '../policy/key-policy.ts';
 import type { ScopeQuery } from '../policy/scope-query.ts';
-import type { UserState } from '../rights/rights.ts';
 import type { SecretHasher } from '../secret/secret-hasher.ts';
 import type {
   EnvironmentRegistry,
@@ -20,7 +18,7 @@ import type {
   RateLimitState,
   VerificationSink,
 } from './ports.ts';
-import type { VerifiableKey } from './verifiable-key.ts';
+import type { KeyIdentity, VerifiableKey } from './verifiable-key.ts';
 import type { VerifyCode } from './verify-code.ts';
 
 /** The credential to check: a full key string, or the Basic-auth pair. */
@@ -62,24 +60,6 @@ export interface CredentialMemo {
   key?: VerifiableKey;
   /** Epoch ms when the proven secret stops being valid (end of a grace period), or Infinity. */
   until?: number;
-}
-
-/** The identity handed downstream on success (and, with the code, on a failure after the secret matched). */
-export interface KeyIdentity {
-  id: string;
-  name: string;
-  orgId: string;
-  ownerId: string | null;
-  environment: string;
-  scopes: readonly string[];
-  metadata: Record<string, unknown>;
-  /** The rest of the key's grant and its accountable user: for Keyward's own authorization only, never in the public verify answer. */
-  resources: readonly string[] | null;
-  ipAllowlist: readonly string[] | null;
-  expiresAt: number | null;
-  rateLimit: RateLimitPolicy | null;
-  quota: QuotaPolicy | null;
-  accountable: UserState | null;
 }
 
 /** The verifier's answer. */
@@ -174,8 +154,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
    * SHA-256 of the exact credential presented (one-shot, a few times cheaper than an HMAC), with
    * the end of the proven secret's validity. A credential presented again, byte for byte, is
    * known to be well formed and to hold a matching secret, so it skips parsing and the checksum
-   * as well as the HMAC. The map is keyed by the key object itself, so when a change reloads
-   * the key, what was remembered goes with it.
+   * as well as the HMAC. The map is keyed by the loaded key itself (immutable, see
+   * {@link VerifiableKey}), so when a change reloads the key, what was remembered goes with it.
    */
   const proven = new WeakMap<VerifiableKey, { digest: string; expiresAt: number | null }[]>();
 
@@ -244,7 +224,9 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         ? parseKey(presented, prefix)
         : parseKeyPair(presented.keyId, presented.tail, { prefix, environments: environments.slugs() });
     if (!parsed.ok) return MALFORMED;
-    const loaded = lookup.cached?.(parsed.key.keyId);
+    // The id the string claimed is the id it parsed to: a cached key was asked for (and
+    // counted as a hit) once already.
+    const loaded = parsed.key.keyId === claimedId ? cachedKey : lookup.cached?.(parsed.key.keyId);
     if (loaded) return checkSecret(request, loaded, parsed.key, digest, now);
     return lookup
       .findByKeyId(parsed.key.keyId)
@@ -277,34 +259,6 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     return key;
   }
 
-  /** One identity per loaded key (it is immutable), instead of one per verification. */
-  const identities = new WeakMap<VerifiableKey, KeyIdentity>();
-  function identityOf(key: VerifiableKey): KeyIdentity {
-    let identity = identities.get(key);
-    if (!identity) {
-      identity = describe(key);
-      identities.set(key, identity);
-    }
-    return identity;
-  }
-  function describe(key: VerifiableKey): KeyIdentity {
-    return {
-      id: key.id,
-      name: key.name,
-      orgId: key.orgId,
-      ownerId: key.ownerId,
-      environment: key.environment,
-      scopes: key.scopes,
-      metadata: key.metadata,
-      resources: key.resources && [...key.resources],
-      ipAllowlist: key.ipAllowlist?.cidrs ?? null,
-      expiresAt: key.expiresAt,
-      rateLimit: key.rateLimit,
-      quota: key.quota,
-      accountable: key.accountable,
-    };
-  }
-
   function recorded(key: VerifiableKey, now: number, result: VerifyResult): VerifyResult {
     deps.sink?.record({ keyId: key.id, orgId: key.orgId, code: result.code, at: now });
     return result;
@@ -316,7 +270,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     key: VerifiableKey,
     now: number,
   ): VerifyResult | Promise<VerifyResult> {
-    const identity = identityOf(key);
+    const identity = key.identity;
     const failed = checkKeyPolicy(
       key,
       {
