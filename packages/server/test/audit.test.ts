@@ -1,5 +1,4 @@
 import { get } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTestWorld, type TestWorld, testDialects } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -61,13 +60,8 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
   it('counts verifications per key, hour and outcome, off the hot path, and keeps lastUsedAt', async () => {
     const key = await world.createKey({ name: 'metered', scopes: ['export'] });
     for (let i = 0; i < 3; i++)
-      await world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key: key.key } });
-    await world.request({
-      method: 'POST',
-      url: '/v1/verify',
-      key: admin,
-      body: { key: key.key, scopes: ['deployment'] },
-    });
+      await world.verify({ key: key.key });
+    await world.verify({ key: key.key, scopes: ['deployment'] });
     // Nothing is written until the batch is flushed.
     const before = await world.request({ url: `/v1/keys/${key.id}/usage`, key: admin });
     expect(before.body.buckets.every((b: { counts: object }) => Object.keys(b.counts).length === 0)).toBe(
@@ -94,7 +88,7 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
   it('loses no counted verification on a graceful shutdown', async () => {
     const key = await world.createKey({ name: 'shutdown', scopes: [] });
     for (let i = 0; i < 5; i++)
-      await world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key: key.key } });
+      await world.verify({ key: key.key });
     await world.restart();
     const usage = await world.request({ url: `/v1/keys/${key.id}/usage`, key: admin });
     const valid = usage.body.buckets.reduce(
@@ -107,7 +101,7 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
   it('serves Prometheus metrics by route pattern and outcome', async () => {
     const key = await world.createKey({ name: 'measured', scopes: [] });
     await world.request({ url: `/v1/keys/${key.id}`, key: admin });
-    await world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key: key.key } });
+    await world.verify({ key: key.key });
     const metrics = await world.request({ url: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('keyward_verifications_total{code="VALID"}');
@@ -148,9 +142,7 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
       });
       await world.store.db.insertInto('audit_events').values(rows).execute();
     }
-    await world.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = world.app.server.address() as AddressInfo;
-    const url = `http://127.0.0.1:${port}/v1/exports/audit?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z`;
+    const url = `${await world.listen()}/v1/exports/audit?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z`;
     const heapBefore = process.memoryUsage().heapUsed;
     let heapWhilePaused = 0;
     const { count, ordered, bytes } = await new Promise<{ count: number; ordered: boolean; bytes: number }>(

@@ -13,8 +13,7 @@ describe.each(testDialects())('%s: key lifecycle over HTTP', (dialect) => {
   });
   afterAll(async () => world?.close());
 
-  const verify = (key: string, extra: Record<string, unknown> = {}) =>
-    world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key, ...extra } });
+  const verify = (key: string, extra: Record<string, unknown> = {}) => world.verify({ key, ...extra });
 
   it('creates a key and shows the full key only in the 201', async () => {
     // A key for another environment than the admin key's is made by a signed-in admin.
@@ -399,12 +398,7 @@ describe.each(testDialects())('%s: credentials and scopes', (dialect) => {
     });
     expect(write.status).toBe(403);
     expect(write.body.error.code).toBe('INSUFFICIENT_SCOPE');
-    const verifyCall = await world.request({
-      method: 'POST',
-      url: '/v1/verify',
-      key: reader.key,
-      body: { key: reader.key },
-    });
+    const verifyCall = await world.verify({ key: reader.key }, { key: reader.key });
     expect(verifyCall.status).toBe(403);
   });
 
@@ -457,12 +451,7 @@ describe('sqlite: bodies are validated strictly, query strings are coerced', () 
   it('refuses a number where a string is expected instead of converting it', async () => {
     const world = await createTestWorld({ dialect: 'sqlite' });
     try {
-      const verify = await world.request({
-        method: 'POST',
-        url: '/v1/verify',
-        key: world.admin.apiKey,
-        body: { key: 1 },
-      });
+      const verify = await world.verify({ key: 1 });
       expect(verify.status).toBe(400);
       expect(verify.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'key' } });
       const create = await world.request({

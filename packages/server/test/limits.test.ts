@@ -12,8 +12,7 @@ describe.each(testDialects())(
     });
     afterAll(async () => world?.close());
 
-    const verify = async (body: Record<string, unknown>) =>
-      (await world.request({ method: 'POST', url: '/v1/verify', key: admin, body })).body;
+    const verify = async (body: Record<string, unknown>) => (await world.verify(body)).body;
 
     it('answers RATE_LIMITED past the limit, with the reset time, and recovers in the next window', async () => {
       const key = await world.createKey({
@@ -90,12 +89,7 @@ describe.each(testDialects())(
       const codes: string[] = [];
       const started = Date.now();
       for (let i = 0; i < 21; i++) {
-        const response = await world.request({
-          method: 'POST',
-          url: '/v1/verify',
-          key: admin,
-          body: { key: guess, ip: '198.51.100.66' },
-        });
+        const response = await world.verify({ key: guess, ip: '198.51.100.66' });
         codes.push(response.status === 429 ? 'BLOCKED' : response.body.code);
       }
       expect(Date.now() - started).toBeGreaterThan(2000);

@@ -222,8 +222,7 @@ describe.each(testDialects())('%s: people, sessions and rights', (dialect) => {
     const user = await createUser({ email: 'ann@acme.test', name: 'Ann', role: 'admin', password: PASSWORD });
     const key = await world.createKey({ name: 'anns', scopes: ['export'], ownerId: user.id });
     const verify = async () =>
-      (await world.request({ method: 'POST', url: '/v1/verify', key: admin, body: { key: key.key } })).body
-        .code;
+      (await world.verify({ key: key.key })).body.code;
     expect(await verify()).toBe('VALID');
     await world.request({
       method: 'PATCH',
@@ -331,12 +330,7 @@ describe.each(testDialects())('%s: people, sessions and rights', (dialect) => {
       headers: { authorization: basic('boss@globex.test', PASSWORD) },
       body: { scopes: ['keys:verify'] },
     });
-    const crossVerify = await world.request({
-      method: 'POST',
-      url: '/v1/verify',
-      key: verifier.body.key,
-      body: { key: victim.key },
-    });
+    const crossVerify = await world.verify({ key: victim.key }, { key: verifier.body.key });
     expect(crossVerify.body).toEqual({ valid: false, code: 'NOT_FOUND' });
     // Operator routes are for operators only.
     expect((await world.request({ url: '/v1/orgs', key: otherKey })).status).toBe(403);

@@ -20,6 +20,7 @@ export {
 } from './test-databases.ts';
 export {
   createTestWorld,
+  type TestRequest,
   type TestResponse,
   type TestSession,
   type TestWorld,

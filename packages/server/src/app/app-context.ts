@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { Principal, RequestContext } from '../auth/principal.ts';
 import type { KeywardConfig } from '../config/keyward-config.ts';
-import type { FailureGuard } from '../limits/failure-guard.ts';
 import type { KeyService } from '../services/key-service.ts';
 import type { UserService } from '../services/user-service.ts';
+import type { VerifyService } from '../services/verify-service.ts';
 import type { Verification } from '../verification/create-verification.ts';
 import type { InvalidationBus } from '../verification/invalidation-bus.ts';
 
@@ -21,7 +21,8 @@ export interface AppContext {
   keys: KeyService;
   users: UserService;
   verification: Verification;
-  failureGuard: FailureGuard;
+  /** The verify use case, for every transport that verifies keys. */
+  verify: VerifyService;
 }
 
 /** The audit facts of a request. */

@@ -1,26 +1,29 @@
 /**
  * @module Admin authentication
  *
- * Resolves the {@link Principal} of an admin request from exactly one credential (SPEC §4),
+ * Resolves the {@link Principal} of a request from exactly one credential (README › "Keys"),
  * a session (when a session resolver is installed), or the local CLI's in-process token, and
- * guards routes by Keyward scope. Failures are logged as security events with the reason, the
- * key id when one was parsed, the client IP and the request id — never the credential.
+ * guards routes by Keyward scope. It reads a request as a {@link CallerRequest}, which the
+ * Fastify routes and the verify handler both describe theirs as, so there is one place that
+ * decides who is calling. Failures are logged as security events with the reason, the key id
+ * when one was parsed, the client IP and the request id — never the credential.
  */
 import {
   type Credential,
   type CredentialMemo,
   collectCredentialHeaders,
   extractCredential,
-  type KeyIdentity,
   KeywardError,
-  keyRights,
+  parseApiKeyHeader,
+  parseAuthorization,
   parseKey,
   type Verifier,
   type VerifyResult,
 } from '@keyward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FailureGuard } from '../limits/failure-guard.ts';
-import type { Principal } from './principal.ts';
+import { keyView } from '../verification/key-views.ts';
+import type { Principal, RequestContext } from './principal.ts';
+import type { SessionState } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,20 +49,58 @@ export function takeQueryKeys(request: FastifyRequest): void {
 /** A credential that is a key: the full key string, or its HTTP Basic pair. */
 export type KeyCredential = Extract<Credential, { kind: 'key' | 'key-pair' }>;
 
-/** Resolves a session cookie to a principal, or null when there is none (installed by the auth routes). */
-export type SessionResolver = (request: FastifyRequest, reply: FastifyReply) => Promise<Principal | null>;
+/** Where authentication failures are logged: the request's logger, or one carrying its id. */
+export interface AuthLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * What a caller's connection presented and proved last: the platform's services send the same
+ * credential header on every request of a kept-alive connection, so its text is parsed once,
+ * and the key it names is proven once while it stays loaded (see core's {@link CredentialMemo}).
+ * Only ever compared with what the same connection sent before.
+ */
+export interface CallerMemo {
+  /** The one credential header of the last request, and what it parsed to. */
+  header?: { text: string; inAuthorization: boolean; credential: Credential };
+  proof: CredentialMemo;
+}
+
+/** A request as authentication reads it, whichever transport received it. */
+export interface CallerRequest {
+  readonly method: string;
+  /** The client address, as `trustProxy` makes it. */
+  readonly ip: string;
+  readonly requestId: string;
+  /** Every `Authorization` and `X-API-Key` value, repeated ones included. */
+  readonly authorization: readonly string[];
+  readonly apiKey: readonly string[];
+  /** The `auth-key` values of the query string. */
+  readonly queryKeys: readonly string[];
+  /** A header that is not a credential (the local CLI's, the cookie, the CSRF token, the user agent). */
+  header(name: string): string | undefined;
+  readonly log: AuthLog;
+  /** Adds a header to the answer (the warning about a key in the query string). */
+  setHeader(name: string, value: string): void;
+  /** Told of the session that authenticated the request, if one did. */
+  setSession?(session: SessionState): void;
+  /** Kept per connection by a transport that can (the verify handler). */
+  readonly memo?: CallerMemo | undefined;
+}
+
+/** Resolves a session cookie, or null when there is none (installed by the app). */
+export type SessionResolver = (caller: CallerRequest) => Promise<SessionState | null>;
 /** Checks an email and password (HTTP Basic), on routes that accept a login. */
 export type PasswordResolver = (
   email: string,
   password: string,
-  request: FastifyRequest,
+  context: RequestContext,
 ) => Promise<Principal>;
 /** Resolves the local CLI's principal for the given org header. */
 export type LocalResolver = (orgHeader: string | undefined) => Promise<Principal>;
 
 export interface AuthenticatorDeps {
   verifier: Verifier;
-  failureGuard: FailureGuard;
   clock: () => number;
   allowQueryKey: boolean;
   localToken?: string | undefined;
@@ -67,34 +108,64 @@ export interface AuthenticatorDeps {
 }
 
 /**
- * The principal of a key: its grant within its accountable user's current rights (core's
- * `keyRights`). Worked out once per loaded key, not on every request: the verifier hands out one
- * identity per loaded key, and any change to the key or to its accountable user drops the key
- * from every cache, so the next request loads it, and its rights, anew.
+ * The principal of a key: its grant within its accountable user's current rights, worked out
+ * once per loaded key (see verification/key-views.ts).
  */
-const principals = new WeakMap<KeyIdentity, Principal>();
-export function keyPrincipal(identity: KeyIdentity): Principal {
-  const known = principals.get(identity);
-  if (known) return known;
-  const principal: Principal = {
-    ...keyRights(identity),
-    kind: 'key',
-    actor: { type: 'key', id: identity.id, name: identity.name },
-  };
-  principals.set(identity, Object.freeze(principal));
-  return principal;
+export function keyPrincipal(identity: Parameters<typeof keyView>[0]): Principal {
+  return keyView(identity).principal;
 }
 
 const QUERY_KEY_WARNING = '199 keyward "auth-key in the query string is not recommended: URLs get logged"';
 
-function queryKeys(request: FastifyRequest): string[] {
-  return request.queryKeys ?? [];
+/** The audit facts of a caller's request. */
+export function callerContext(caller: CallerRequest): RequestContext {
+  const userAgent = caller.header('user-agent');
+  return {
+    ip: caller.ip || null,
+    userAgent: userAgent === undefined ? null : userAgent.slice(0, 512),
+    requestId: caller.requestId,
+  };
 }
 
-/** Reads the one credential of a request. */
-export function readCredential(request: FastifyRequest, allowQueryKey: boolean): Credential {
+/** A Fastify request as authentication reads it. */
+export function callerOf(request: FastifyRequest, reply: FastifyReply): CallerRequest {
   const { authorization, apiKey } = collectCredentialHeaders(request.raw.rawHeaders);
-  return extractCredential({ authorization, apiKey, queryKey: queryKeys(request), allowQueryKey });
+  return {
+    method: request.method,
+    ip: request.ip,
+    requestId: String(request.id),
+    authorization,
+    apiKey,
+    queryKeys: request.queryKeys ?? [],
+    header(name) {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    },
+    log: request.log,
+    setHeader: (name, value) => reply.header(name, value),
+    setSession(session) {
+      request.session = session;
+    },
+  };
+}
+
+/**
+ * The one credential of a request. The header a connection sent last is parsed once: a
+ * platform service sends the very same header on every request of a kept-alive connection.
+ */
+function credentialOf(caller: CallerRequest, allowQueryKey: boolean): Credential {
+  const { authorization, apiKey, memo } = caller;
+  const single = authorization.length + apiKey.length === 1 && (!allowQueryKey || !caller.queryKeys.length);
+  if (!single || !memo) {
+    return extractCredential({ authorization, apiKey, queryKey: caller.queryKeys, allowQueryKey });
+  }
+  const inAuthorization = authorization.length === 1;
+  const text = (inAuthorization ? authorization[0] : apiKey[0]) as string;
+  const last = memo.header;
+  if (last && last.text === text && last.inAuthorization === inAuthorization) return last.credential;
+  const credential = inAuthorization ? parseAuthorization(text) : parseApiKeyHeader(text);
+  memo.header = { text, inAuthorization, credential };
+  return credential;
 }
 
 function keyIdOf(credential: Credential): string | undefined {
@@ -104,56 +175,6 @@ function keyIdOf(credential: Credential): string | undefined {
     return parsed.ok ? parsed.key.keyId : undefined;
   }
   return undefined;
-}
-
-function failure(result: VerifyResult): KeywardError {
-  switch (result.code) {
-    case 'MALFORMED':
-      return new KeywardError('MALFORMED_CREDENTIAL', { message: 'The API key is malformed.' });
-    case 'RATE_LIMITED':
-      return new KeywardError('RATE_LIMITED', {
-        message: 'The API key is rate limited.',
-        headers: result.ratelimit
-          ? { 'retry-after': String(Math.max(1, Math.ceil((result.ratelimit.resetAt - Date.now()) / 1000))) }
-          : undefined,
-      });
-    case 'USAGE_EXCEEDED':
-      return new KeywardError('RATE_LIMITED', { message: 'The API key has no usage left.' });
-    case 'DISABLED':
-      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is disabled.' });
-    case 'EXPIRED':
-      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key has expired.' });
-    case 'IP_FORBIDDEN':
-      return new KeywardError('INVALID_CREDENTIAL', {
-        message: 'The API key may not be used from this address.',
-      });
-    default:
-      return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is not valid.' });
-  }
-}
-
-/**
- * Applies the brute-force guard to a client about to present a key: refuses with 429 while it
- * is blocked, and returns a promise to wait on when it has been failing (nothing otherwise).
- */
-export function throttleGuessing(
-  deps: { failureGuard: FailureGuard; clock: () => number },
-  ip: string,
-): Promise<void> | undefined {
-  const verdict = deps.failureGuard.check(ip, deps.clock());
-  if (verdict.action === 'delay') return new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
-  if (verdict.action === 'block') {
-    throw new KeywardError('RATE_LIMITED', {
-      message: 'Too many failed attempts from this address. Try again later.',
-      headers: { 'retry-after': String(Math.max(1, Math.ceil((verdict.retryAt - deps.clock()) / 1000))) },
-    });
-  }
-  return undefined;
-}
-
-/** Where authentication failures are logged: the request's logger, or one carrying its id. */
-export interface AuthLog {
-  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 /** Refuses `principal` unless it holds every scope listed. */
@@ -172,90 +193,117 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   let sessionResolver: SessionResolver | null = null;
   let passwordResolver: PasswordResolver | null = null;
 
-  function logFailure(request: FastifyRequest, reason: string, keyId?: string) {
-    request.log.warn({ event: 'auth.failure', reason, keyId, ip: request.ip }, 'authentication failed');
+  function logFailure(caller: CallerRequest, reason: string, keyId?: string) {
+    caller.log.warn({ event: 'auth.failure', reason, keyId, ip: caller.ip }, 'authentication failed');
   }
 
-  /**
-   * The principal of a key credential presented from `ip`. Needs no Fastify request, so the
-   * verify fast path authenticates its callers through this same function, with a memo per
-   * connection (see {@link CredentialMemo}). Answers without a promise when the verifier does.
-   */
-  function authenticateKey(
-    credential: KeyCredential,
-    ip: string,
-    log: AuthLog,
-    memo?: CredentialMemo,
-  ): Principal | Promise<Principal> {
+  function failure(result: VerifyResult): KeywardError {
+    switch (result.code) {
+      case 'MALFORMED':
+        return new KeywardError('MALFORMED_CREDENTIAL', { message: 'The API key is malformed.' });
+      case 'RATE_LIMITED':
+        return new KeywardError('RATE_LIMITED', {
+          message: 'The API key is rate limited.',
+          headers: result.ratelimit
+            ? {
+                'retry-after': String(
+                  Math.max(1, Math.ceil((result.ratelimit.resetAt - deps.clock()) / 1000)),
+                ),
+              }
+            : undefined,
+        });
+      case 'USAGE_EXCEEDED':
+        return new KeywardError('RATE_LIMITED', { message: 'The API key has no usage left.' });
+      case 'DISABLED':
+        return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is disabled.' });
+      case 'EXPIRED':
+        return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key has expired.' });
+      case 'IP_FORBIDDEN':
+        return new KeywardError('INVALID_CREDENTIAL', {
+          message: 'The API key may not be used from this address.',
+        });
+      default:
+        return new KeywardError('INVALID_CREDENTIAL', { message: 'The API key is not valid.' });
+    }
+  }
+
+  /** The principal of a key credential; answers without a promise when the verifier does. */
+  function authenticateKey(caller: CallerRequest, credential: KeyCredential): Principal | Promise<Principal> {
     const presented =
       credential.kind === 'key' ? credential.token : { keyId: credential.keyId, tail: credential.tail };
-    const result = deps.verifier.verifyNow({ key: presented, ip, anyEnvironment: true, memo });
+    const result = deps.verifier.verifyNow({
+      key: presented,
+      ip: caller.ip,
+      anyEnvironment: true,
+      memo: caller.memo?.proof,
+    });
     return result instanceof Promise
-      ? result.then((settled) => principalFrom(settled, credential, ip, log))
-      : principalFrom(result, credential, ip, log);
+      ? result.then((settled) => principalFrom(settled, caller, credential))
+      : principalFrom(result, caller, credential);
   }
 
-  function principalFrom(
-    result: VerifyResult,
-    credential: KeyCredential,
-    ip: string,
-    log: AuthLog,
-  ): Principal {
+  function principalFrom(result: VerifyResult, caller: CallerRequest, credential: KeyCredential): Principal {
     if (!result.valid || !result.key) {
-      log.warn(
-        { event: 'auth.failure', reason: result.code, keyId: keyIdOf(credential), ip },
-        'authentication failed',
-      );
+      logFailure(caller, result.code, keyIdOf(credential));
       throw failure(result);
     }
     return keyPrincipal(result.key);
   }
 
-  async function authenticate(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    options: { allowPassword: boolean },
-  ): Promise<Principal> {
-    const localHeader = request.headers['x-keyward-local'];
-    if (deps.localToken && deps.resolveLocal && localHeader === deps.localToken) {
-      const org = request.headers['x-keyward-org'];
-      return deps.resolveLocal(typeof org === 'string' ? org : undefined);
+  async function sessionOf(caller: CallerRequest): Promise<Principal> {
+    const session = sessionResolver ? await sessionResolver(caller) : null;
+    if (session) {
+      caller.setSession?.(session);
+      return session.principal;
     }
-    const credential = readCredential(request, deps.allowQueryKey);
+    logFailure(caller, 'no credential');
+    throw new KeywardError('UNAUTHENTICATED', {
+      message:
+        !deps.allowQueryKey && caller.queryKeys.length > 0
+          ? 'A credential is required; keys in the query string are disabled on this deployment.'
+          : undefined,
+    });
+  }
+
+  /**
+   * The principal of a request, without a promise when it presents a key the verifier holds
+   * (the platform's services calling `POST /v1/verify`); throws or rejects with the error to
+   * answer. `allowPassword` admits HTTP Basic email:password (only `/api_tokens/`).
+   */
+  function authenticate(
+    caller: CallerRequest,
+    options: { allowPassword: boolean },
+  ): Principal | Promise<Principal> {
+    const localHeader = caller.header('x-keyward-local');
+    if (deps.localToken && deps.resolveLocal && localHeader === deps.localToken) {
+      return deps.resolveLocal(caller.header('x-keyward-org'));
+    }
+    const credential = credentialOf(caller, deps.allowQueryKey);
     switch (credential.kind) {
-      case 'none': {
-        const session = sessionResolver ? await sessionResolver(request, reply) : null;
-        if (session) return session;
-        logFailure(request, 'no credential');
-        throw new KeywardError('UNAUTHENTICATED', {
-          message:
-            !deps.allowQueryKey && queryKeys(request).length > 0
-              ? 'A credential is required; keys in the query string are disabled on this deployment.'
-              : undefined,
-        });
-      }
+      case 'none':
+        return sessionOf(caller);
       case 'conflict':
-        logFailure(request, 'more than one credential');
+        logFailure(caller, 'more than one credential');
         throw new KeywardError('DUPLICATE_CREDENTIALS');
       case 'malformed':
-        logFailure(request, credential.reason);
+        logFailure(caller, credential.reason);
         throw new KeywardError('MALFORMED_CREDENTIAL', {
           message: `The credential could not be parsed: ${credential.reason}.`,
         });
       case 'password': {
         if (!options.allowPassword || !passwordResolver) {
-          logFailure(request, 'password where a key is required');
+          logFailure(caller, 'password where a key is required');
           throw new KeywardError('INVALID_CREDENTIAL', {
             message: 'This route takes an API key, not a password.',
           });
         }
-        return passwordResolver(credential.email, credential.password, request);
+        return passwordResolver(credential.email, credential.password, callerContext(caller));
       }
       case 'key':
       case 'key-pair': {
         if (credential.kind === 'key' && credential.transport === 'query')
-          reply.header('warning', QUERY_KEY_WARNING);
-        return authenticateKey(credential, request.ip, request.log);
+          caller.setHeader('warning', QUERY_KEY_WARNING);
+        return authenticateKey(caller, credential);
       }
     }
   }
@@ -266,7 +314,9 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
    */
   function require(scopes: readonly string[], options: { allowPassword?: boolean } = {}) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
-      const principal = await authenticate(request, reply, { allowPassword: options.allowPassword ?? false });
+      const principal = await authenticate(callerOf(request, reply), {
+        allowPassword: options.allowPassword ?? false,
+      });
       requireScopes(principal, scopes, request.log);
       request.principal = principal;
     };
@@ -275,8 +325,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
   return {
     require,
     authenticate,
-    authenticateKey,
-    /** Installs session-cookie authentication (the auth routes do this). */
+    /** Installs session-cookie authentication. */
     useSessions(resolver: SessionResolver) {
       sessionResolver = resolver;
     },

@@ -11,7 +11,7 @@
  * Requests authenticated by a key need no CSRF token: a browser never sends keys by itself.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type {} from '@fastify/cookie';
+import fastifyCookie from '@fastify/cookie';
 import { KeywardError, newId, type User } from '@keyward/core';
 import {
   type Database,
@@ -23,6 +23,7 @@ import {
 } from '@keyward/storage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { CallerRequest } from './authenticator.ts';
 import type { Principal } from './principal.ts';
 import { userPrincipal } from './user-principal.ts';
 
@@ -103,30 +104,29 @@ export async function endSession(
 }
 
 /**
- * Resolves the session cookie to a principal for the authenticator; enforces CSRF on
+ * Resolves the session cookie to the session for the authenticator; enforces CSRF on
  * state-changing methods. Returns null when there is no (live) session.
  */
 export function createSessionResolver(deps: { store: Store; clock: () => number }) {
-  return async (request: FastifyRequest): Promise<Principal | null> => {
-    const token = request.cookies?.[SESSION_COOKIE];
+  return async (caller: CallerRequest): Promise<SessionState | null> => {
+    const cookies = caller.header('cookie');
+    const token = cookies === undefined ? undefined : fastifyCookie.parse(cookies)[SESSION_COOKIE];
     if (!token || token.length > 100) return null;
     const now = deps.clock();
     const session = await findSession(deps.store.db, sha256(token), now);
     if (!session) return null;
     const user = await findUser(deps.store.db, session.user_id);
     if (!user?.enabled) return null;
-    if (!SAFE_METHODS.has(request.method)) {
-      const header = request.headers['x-csrf-token'];
-      if (typeof header !== 'string' || !sameToken(header, session.csrf_token)) {
-        request.log.warn(
-          { event: 'auth.failure', reason: 'csrf', ip: request.ip },
+    if (!SAFE_METHODS.has(caller.method)) {
+      const header = caller.header('x-csrf-token');
+      if (header === undefined || !sameToken(header, session.csrf_token)) {
+        caller.log.warn(
+          { event: 'auth.failure', reason: 'csrf', ip: caller.ip },
           'CSRF token missing or wrong',
         );
         throw new KeywardError('CSRF_FAILED');
       }
     }
-    const principal = userPrincipal(user);
-    request.session = { principal, csrfToken: session.csrf_token };
-    return principal;
+    return { principal: userPrincipal(user), csrfToken: session.csrf_token };
   };
 }

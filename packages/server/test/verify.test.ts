@@ -1,60 +1,37 @@
 /**
- * The verify fast path must be the same route as the Fastify one, only faster. Each request
- * below is sent over real HTTP twice: to `/v1/verify`, which the fast path takes, and to
- * `/v1/verify/`, which it leaves to Fastify (the router ignores the trailing slash). Status,
- * headers (but the date) and body must be identical, and the fast path must have taken exactly
- * the requests of the common shape.
+ * `POST /v1/verify` over real sockets, as the platform's services call it: every request below
+ * reaches the verify handler the way production requests do (the server hands it the route
+ * before Fastify), on kept-alive connections unless a test opens its own.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { createTestWorld, type TestWorld } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-interface Sent {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+const UNKNOWN = 'kw_live_000000000000_000000000000000000000000000000000000000';
 
-describe('POST /v1/verify fast path', () => {
+describe('POST /v1/verify', () => {
   let world: TestWorld;
-  let base: string;
   let admin: string;
-  const REQUEST_ID = 'parity-1';
+  let base: string;
+  const REQUEST_ID = 'verify-1';
 
   beforeAll(async () => {
-    world = await createTestWorld({ env: { KEYWARD_BODY_LIMIT: '4096' } });
+    world = await createTestWorld({ env: { KEYWARD_BODY_LIMIT: '4096', KEYWARD_ALLOW_QUERY_KEY: 'true' } });
     admin = world.admin.apiKey;
-    base = await world.app.listen({ host: '127.0.0.1', port: 0 });
+    base = await world.listen();
   });
   afterAll(() => world.close());
 
-  async function send(
-    path: string,
-    init: { headers?: Record<string, string>; body?: string },
-  ): Promise<Sent> {
-    const response = await fetch(base + path, {
+  /** Sends a raw request (headers as given, the body as text) and reads the whole answer. */
+  async function send(init: { headers?: Record<string, string>; body?: string; path?: string }) {
+    const response = await world.http({
       method: 'POST',
+      url: init.path ?? '/v1/verify',
       headers: { 'x-request-id': REQUEST_ID, ...init.headers },
-      body: init.body,
+      rawBody: init.body,
     });
-    const headers = Object.fromEntries(response.headers);
-    delete headers.date;
-    return { status: response.status, headers, body: await response.text() };
-  }
-
-  /** Sends the request both ways and returns the (identical) answer. */
-  async function bothWays(
-    init: { headers?: Record<string, string>; body?: string },
-    expectFast: boolean,
-  ): Promise<Sent & { json: any }> {
-    const before = world.verifyFastPath.taken();
-    const fast = await send('/v1/verify', init);
-    expect(world.verifyFastPath.taken() - before).toBe(expectFast ? 1 : 0);
-    const slow = await send('/v1/verify/', init);
-    expect(world.verifyFastPath.taken() - before).toBe(expectFast ? 1 : 0);
-    expect(fast).toEqual(slow);
-    return { ...fast, json: JSON.parse(fast.body) };
+    return { ...response, json: response.body };
   }
 
   const json = (key: string, body: unknown, contentType = 'application/json') => ({
@@ -62,21 +39,29 @@ describe('POST /v1/verify fast path', () => {
     body: JSON.stringify(body),
   });
 
-  it('answers verifications exactly as the Fastify route does', async () => {
+  it('answers every outcome with a 200, the request id and the key shown as it is', async () => {
     const key = await world.createKey({
-      name: 'parity',
+      name: 'shown',
       scopes: ['export', 'deployment'],
       environment: 'live',
       metadata: { plan: 'pro', nested: { a: [1, 2] } },
     });
-    const valid = await bothWays(json(admin, { key: key.key, scopes: ['export'] }), true);
+    const valid = await send(json(admin, { key: key.key, scopes: ['export'] }));
     expect(valid.status).toBe(200);
     expect(valid.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(valid.headers['x-request-id']).toBe(REQUEST_ID);
-    expect(valid.json).toMatchObject({
+    expect(valid.json).toEqual({
       valid: true,
       code: 'VALID',
-      key: { id: key.id, name: 'parity', scopes: ['export', 'deployment'], metadata: { plan: 'pro' } },
+      key: {
+        id: key.id,
+        name: 'shown',
+        orgId: world.admin.org.id,
+        ownerId: world.admin.user.id,
+        environment: 'live',
+        scopes: ['export', 'deployment'],
+        metadata: { plan: 'pro', nested: { a: [1, 2] } },
+      },
     });
 
     const [keyId, secret] = [key.id.replace(/^key_/, ''), key.key.split('_').at(-1)];
@@ -86,57 +71,70 @@ describe('POST /v1/verify fast path', () => {
       [{ key: key.key, scopes: ['admin'] }, 'INSUFFICIENT_SCOPE'],
       [{ key: key.key, environment: 'test' }, 'ENVIRONMENT_MISMATCH'],
       [{ key: `${key.key.slice(0, -8)}AAAAAAAA` }, 'MALFORMED'],
-      [{ key: 'kw_live_000000000000_000000000000000000000000000000000000000' }, 'MALFORMED'],
+      [{ key: UNKNOWN }, 'MALFORMED'],
     ];
     for (const [body, code] of cases) {
-      const answer = await bothWays(json(admin, body), true);
-      expect([answer.status, answer.json.code]).toEqual([200, code]);
+      const answer = await send(json(admin, body));
+      expect([answer.status, answer.json.code], JSON.stringify(body)).toEqual([200, code]);
+    }
+  });
+
+  it('gives app.inject the same answers as the socket', async () => {
+    const key = await world.createKey({ name: 'both', scopes: ['export'] });
+    for (const body of [{ key: key.key }, { key: key.key, scopes: ['admin'] }, { key: 1 }]) {
+      const request = {
+        method: 'POST',
+        url: '/v1/verify',
+        key: admin,
+        headers: { 'x-request-id': 'same' },
+        body,
+      };
+      const [socket, injected] = [await world.http(request), await world.request(request)];
+      expect(injected.status).toBe(socket.status);
+      expect(injected.text).toBe(socket.text);
+      expect(injected.headers['x-request-id']).toBe('same');
     }
   });
 
   it('shows a key as it is now, the moment it changes', async () => {
     const key = await world.createKey({ name: 'before', scopes: ['export'], metadata: { plan: 'free' } });
-    const fast = async (body: unknown) => JSON.parse((await send('/v1/verify', json(admin, body))).body);
-    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
-    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
-
-    const patched = await fetch(`${base}/v1/keys/${key.id}`, {
+    const verify = async (body: unknown) => (await send(json(admin, body))).json;
+    expect(await verify({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
+    expect(await verify({ key: key.key, scopes: ['export'] })).toMatchObject({ key: { name: 'before' } });
+    const patched = await world.http({
       method: 'PATCH',
-      headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'after', metadata: { plan: 'pro' } }),
+      url: `/v1/keys/${key.id}`,
+      key: admin,
+      body: { name: 'after', metadata: { plan: 'pro' } },
     });
     expect(patched.status).toBe(200);
-    expect(await fast({ key: key.key, scopes: ['export'] })).toMatchObject({
+    expect(await verify({ key: key.key, scopes: ['export'] })).toMatchObject({
       valid: true,
       key: { name: 'after', metadata: { plan: 'pro' } },
     });
     // Another outcome for the same loaded key is its own answer, not the remembered VALID one.
-    expect(await fast({ key: key.key, scopes: ['admin'] })).toMatchObject({
+    expect(await verify({ key: key.key, scopes: ['admin'] })).toMatchObject({
       valid: false,
       code: 'INSUFFICIENT_SCOPE',
       key: { name: 'after' },
     });
   });
 
-  it('reports rate-limit state the same way', async () => {
+  it('reports the rate-limit state of each call', async () => {
     const key = await world.createKey({
       name: 'limited',
       scopes: [],
       rateLimit: { limit: 100, windowSeconds: 3600 },
     });
-    // Stateful: the three calls spend the same window, alternating between the two paths.
     const answers = [];
-    for (const path of ['/v1/verify', '/v1/verify/', '/v1/verify']) {
-      answers.push(await send(path, json(admin, { key: key.key })));
+    for (const path of ['/v1/verify', '/v1/verify/', '/v1/verify?x=1']) {
+      answers.push((await send({ ...json(admin, { key: key.key }), path })).json);
     }
-    const [first, second, third] = answers.map((answer) => JSON.parse(answer.body));
-    expect([first, second, third].map((a) => a.ratelimit.remaining)).toEqual([99, 98, 97]);
-    expect(second).toEqual({ ...first, ratelimit: { ...first.ratelimit, remaining: 98 } });
-    expect(third).toEqual({ ...first, ratelimit: { ...first.ratelimit, remaining: 97 } });
-    expect(answers[0]?.headers).toEqual(answers[1]?.headers);
+    expect(answers.map((a) => a.ratelimit.remaining)).toEqual([99, 98, 97]);
+    expect(answers[1]).toEqual({ ...answers[0], ratelimit: { ...answers[0].ratelimit, remaining: 98 } });
   });
 
-  it('refuses bad bodies with the same codes and messages, before looking at the caller', async () => {
+  it('refuses bad bodies with stable codes, before looking at the caller', async () => {
     const bodies: [string, number, string][] = [
       ['{"key": ', 400, 'MALFORMED_JSON'],
       ['', 400, 'VALIDATION_FAILED'],
@@ -148,76 +146,89 @@ describe('POST /v1/verify fast path', () => {
       [`{"key": "k", "scopes": ${'['.repeat(40)}${']'.repeat(40)}}`, 400, 'VALIDATION_FAILED'],
       [JSON.stringify({ key: 'k'.repeat(5000) }), 413, 'PAYLOAD_TOO_LARGE'],
     ];
-    for (const caller of [admin, 'kw_live_000000000000_000000000000000000000000000000000000000']) {
+    for (const caller of [admin, UNKNOWN]) {
       for (const [body, status, code] of bodies) {
-        const answer = await bothWays(
-          { headers: { 'x-api-key': caller, 'content-type': 'application/json; charset=utf-8' }, body },
-          true,
-        );
-        expect([answer.status, answer.json.error.code, answer.json.error.requestId]).toEqual([
+        const answer = await send({
+          headers: { 'x-api-key': caller, 'content-type': 'application/json; charset=utf-8' },
+          body,
+        });
+        expect([answer.status, answer.json.error.code, answer.json.error.requestId], body).toEqual([
           status,
           code,
           REQUEST_ID,
         ]);
       }
     }
+    const field = await send(json(admin, { key: 1 }));
+    expect(field.json.error).toMatchObject({ details: { field: 'key' } });
   });
 
-  it('refuses callers without the right key the same way, and logs them as security events', async () => {
+  it('refuses callers without the right credential, and logs them as security events', async () => {
     const reader = await world.createKey({ name: 'reader', scopes: ['keys:read'] });
     const disabled = await world.createKey({ name: 'off', scopes: ['keys:verify'] });
-    await world.request({ method: 'POST', url: `/v1/keys/${disabled.id}/disable`, key: admin });
-    const body = { key: reader.key };
+    await world.http({ method: 'POST', url: `/v1/keys/${disabled.id}/disable`, key: admin });
+    const body = JSON.stringify({ key: reader.key });
     const callers: [Record<string, string>, number, string][] = [
       [{ authorization: `Api-Key ${reader.key}` }, 403, 'INSUFFICIENT_SCOPE'],
       [{ authorization: `Bearer ${disabled.key}` }, 401, 'INVALID_CREDENTIAL'],
       [{ authorization: `Key=${admin.slice(0, -3)}abc` }, 401, 'MALFORMED_CREDENTIAL'],
-      [
-        { 'x-api-key': 'kw_live_000000000000_000000000000000000000000000000000000000' },
-        401,
-        'MALFORMED_CREDENTIAL',
-      ],
+      [{ 'x-api-key': UNKNOWN }, 401, 'MALFORMED_CREDENTIAL'],
+      [{}, 401, 'UNAUTHENTICATED'],
+      [{ authorization: 'Basic Zm9vOmJhcg==' }, 401, 'MALFORMED_CREDENTIAL'],
+      [{ authorization: 'Basic b3duZXJAYWNtZS50ZXN0OnB3' }, 401, 'INVALID_CREDENTIAL'],
+      [{ authorization: 'Nonsense x' }, 401, 'MALFORMED_CREDENTIAL'],
+      [{ authorization: `Api-Key ${admin}`, 'x-api-key': admin }, 400, 'DUPLICATE_CREDENTIALS'],
     ];
     for (const [headers, status, code] of callers) {
-      const answer = await bothWays(
-        { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) },
-        true,
-      );
-      expect([answer.status, answer.json.error.code]).toEqual([status, code]);
+      const answer = await send({ headers: { ...headers, 'content-type': 'application/json' }, body });
+      expect([answer.status, answer.json.error.code], JSON.stringify(headers)).toEqual([status, code]);
     }
     const lines = world.logs.filter((line) => line.includes('"auth.failure"') && line.includes(REQUEST_ID));
-    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(lines.length).toBeGreaterThanOrEqual(7);
     expect(lines.join('\n')).not.toContain(disabled.key.split('_').at(-1));
   });
 
-  it('leaves every other shape to the Fastify route', async () => {
+  it('takes any credential the admin API takes: a session, the query string, HTTP Basic', async () => {
+    const target = await world.createKey({ name: 'target', scopes: [] });
+    const session = await world.signIn('owner@acme.test', 'correct horse battery staple');
+    const bySession = await world.http({
+      method: 'POST',
+      url: '/v1/verify',
+      session,
+      body: { key: target.key },
+    });
+    expect(bySession.body).toMatchObject({ valid: true, code: 'VALID' });
+    const noCsrf = await world.http({
+      method: 'POST',
+      url: '/v1/verify',
+      headers: { cookie: session.cookie },
+      body: { key: target.key },
+    });
+    expect([noCsrf.status, noCsrf.body.error.code]).toEqual([403, 'CSRF_FAILED']);
+
+    const query = await world.http({
+      method: 'POST',
+      url: `/v1/verify?auth-key=${admin}`,
+      body: { key: target.key },
+    });
+    expect(query.body.code).toBe('VALID');
+    expect(String(query.headers.warning)).toContain('auth-key');
+    const both = await world.http({
+      method: 'POST',
+      url: `/v1/verify?auth-key=${admin}`,
+      key: admin,
+      body: { key: target.key },
+    });
+    expect([both.status, both.body.error.code]).toEqual([400, 'DUPLICATE_CREDENTIALS']);
+
     const pair = Buffer.from(`${admin.split('_')[2]}:${admin.split('_')[3]}`).toString('base64');
-    const others: [{ headers?: Record<string, string>; body?: string }, number][] = [
-      [{ headers: { 'content-type': 'application/json' }, body: '{"key":"k"}' }, 401],
-      [
-        { headers: { authorization: 'Basic Zm9vOmJhcg==', 'content-type': 'application/json' }, body: '{}' },
-        400,
-      ],
-      [{ headers: { authorization: 'Nonsense x', 'content-type': 'application/json' }, body: '{}' }, 400],
-      [{ headers: { authorization: `Api-Key ${admin}`, 'x-api-key': admin }, body: '{}' }, 400],
-      [
-        { headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/xml' }, body: '{}' },
-        415,
-      ],
-    ];
-    for (const [init, status] of others) {
-      const answer = await bothWays(init, false);
-      expect(answer.status).toBe(status);
-    }
-    // The Basic keyId:secret form of the caller is a key credential: the fast path takes it.
-    const basic = await bothWays(
-      {
-        headers: { authorization: `Basic ${pair}`, 'content-type': 'application/json' },
-        body: '{"key":"x"}',
-      },
-      true,
-    );
-    expect(basic.json.code).toBe('MALFORMED');
+    const basic = await world.verify({ key: target.key }, { headers: { authorization: `Basic ${pair}` } });
+    expect(basic.body.code).toBe('VALID');
+    const xml = await send({
+      headers: { authorization: `Api-Key ${admin}`, 'content-type': 'application/xml' },
+      body: '{}',
+    });
+    expect([xml.status, xml.json.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('refuses a caller on a kept-alive connection the moment its key changes', async () => {
@@ -227,7 +238,6 @@ describe('POST /v1/verify fast path', () => {
     const caller = await world.createKey({ name: 'service', scopes: ['keys:verify'] });
     const post = (key: string, header: 'authorization' | 'x-api-key' = 'authorization') =>
       new Promise<{ status: number; reused: boolean; code: string }>((resolve, reject) => {
-        const body = JSON.stringify({ key: target.key });
         const credential = header === 'authorization' ? `Api-Key ${key}` : key;
         const req = httpRequest(`${base}/v1/verify`, {
           method: 'POST',
@@ -238,29 +248,29 @@ describe('POST /v1/verify fast path', () => {
           let text = '';
           response.on('data', (chunk) => (text += chunk));
           response.on('end', () => {
-            const json = JSON.parse(text);
+            const body = JSON.parse(text);
             resolve({
               status: response.statusCode ?? 0,
               reused: req.reusedSocket,
-              code: json.code ?? json.error.code,
+              code: body.code ?? body.error.code,
             });
           });
         });
         req.on('error', reject);
-        req.end(body);
+        req.end(JSON.stringify({ key: target.key }));
       });
-    const admin = (method: string, url: string, body?: unknown) =>
-      world.request({ method, url, key: world.admin.apiKey, ...(body ? { body } : {}) });
+    const change = (method: string, url: string, body?: unknown) =>
+      world.http({ method, url, key: admin, ...(body ? { body } : {}) });
     try {
       expect(await post(caller.key)).toMatchObject({ status: 200, code: 'VALID' });
       expect(await post(caller.key)).toEqual({ status: 200, reused: true, code: 'VALID' });
-      await admin('POST', `/v1/keys/${caller.id}/disable`);
+      await change('POST', `/v1/keys/${caller.id}/disable`);
       expect(await post(caller.key)).toEqual({ status: 401, reused: true, code: 'INVALID_CREDENTIAL' });
-      await admin('POST', `/v1/keys/${caller.id}/enable`);
+      await change('POST', `/v1/keys/${caller.id}/enable`);
       expect(await post(caller.key)).toEqual({ status: 200, reused: true, code: 'VALID' });
-      await admin('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:read'] });
+      await change('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:read'] });
       expect(await post(caller.key)).toEqual({ status: 403, reused: true, code: 'INSUFFICIENT_SCOPE' });
-      await admin('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:verify'] });
+      await change('PATCH', `/v1/keys/${caller.id}`, { scopes: ['keys:verify'] });
       expect(await post(caller.key)).toMatchObject({ status: 200, code: 'VALID' });
       // Another caller on the same connection is that caller, in either header.
       const reader = await world.createKey({ name: 'reader', scopes: ['keys:read'] });
@@ -275,7 +285,7 @@ describe('POST /v1/verify fast path', () => {
       // Another credential on the same connection is checked in full.
       const typo = `${caller.key.slice(0, -1)}${caller.key.endsWith('x') ? 'y' : 'x'}`;
       expect(await post(typo)).toMatchObject({ status: 401, code: 'MALFORMED_CREDENTIAL' });
-      await admin('DELETE', `/v1/keys/${caller.id}`);
+      await change('DELETE', `/v1/keys/${caller.id}`);
       expect(await post(caller.key)).toMatchObject({ status: 401, code: 'INVALID_CREDENTIAL' });
     } finally {
       agent.destroy();
@@ -317,8 +327,6 @@ describe('POST /v1/verify fast path', () => {
           requestId: /x-request-id: (\S+)/i.exec(answer)?.[1],
           body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)),
         }));
-
-    const taken = world.verifyFastPath.taken();
     const burst = Array.from({ length: 30 }, (_, i) => {
       const key = i % 4 === 3 ? 'kw_live_unknown' : (keys[i % 3] as { key: string }).key;
       // Every fifth connection pipelines a second request behind the first.
@@ -334,7 +342,6 @@ describe('POST /v1/verify fast path', () => {
     );
     const answers = (await Promise.all(burst)).map(answersIn);
     await Promise.all(leavers);
-
     answers.forEach((onConnection, i) => {
       const expectedFirst =
         i % 4 === 3
@@ -353,32 +360,21 @@ describe('POST /v1/verify fast path', () => {
         expect(onConnection).toHaveLength(1);
       }
     });
-    expect(world.verifyFastPath.taken() - taken).toBeGreaterThanOrEqual(36);
-    // A leaver's request may still be read after its socket is gone; let those settle so the
-    // next test counts only its own requests.
-    let settled = world.verifyFastPath.taken();
-    for (let quiet = 0; quiet < 4; ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const now = world.verifyFastPath.taken();
-      quiet = now === settled ? quiet + 1 : 0;
-      settled = now;
-    }
     // And the server answers the next caller as usual.
-    const after = await send('/v1/verify', json(admin, { key: (keys[0] as { key: string }).key }));
-    expect(after.status).toBe(200);
+    expect((await world.verify({ key: (keys[0] as { key: string }).key })).status).toBe(200);
   });
 
-  it('counts fast-path answers in the request metrics', async () => {
+  it('counts its answers in the request metrics', async () => {
     const counted = async () => {
-      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const metrics = (await world.http({ url: '/metrics' })).text;
       const prefix = 'keyward_http_requests_total{route="/v1/verify",method="POST",status="200"}';
       const line = metrics.split('\n').find((l) => l.startsWith(prefix));
       return Number(line?.slice(prefix.length));
     };
+    // A leaver of the burst above may still be read and answered (to nobody) just after it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const before = await counted();
-    const taken = world.verifyFastPath.taken();
-    for (let i = 0; i < 3; i++) await send('/v1/verify', json(admin, { key: 'nope' }));
-    expect(world.verifyFastPath.taken()).toBe(taken + 3);
+    for (let i = 0; i < 3; i++) await world.verify({ key: 'nope' });
     expect(await counted()).toBe(before + 3);
   });
 });
