@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { findVerifiableKey } from '@keyward/storage';
 import { createTestWorld, type TestWorld, testDialects } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -468,45 +467,5 @@ describe('sqlite: bodies are validated strictly, query strings are coerced', () 
     } finally {
       await world.close();
     }
-  });
-});
-
-describe.each(testDialects())('%s: loading a key for verification', (dialect) => {
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld({ dialect });
-  });
-  afterAll(async () => world?.close());
-
-  const regenerate = (id: string, body: Record<string, unknown>) =>
-    world.request({ method: 'POST', url: `/v1/keys/${id}/regenerate`, key: world.admin.apiKey, body });
-
-  it('reads the key, its owner and only its live secrets, alike through every loader', async () => {
-    const key = await world.createKey({ name: 'loaded', scopes: ['export'], metadata: { tier: 'gold' } });
-    await regenerate(key.id, { slot: 'primary' });
-    await regenerate(key.id, { slot: 'primary', graceSeconds: 3600 });
-    await regenerate(key.id, { slot: 'secondary' });
-    const now = Date.now();
-
-    // The store's loader (one prepared statement on SQLite, one joined query on PostgreSQL)
-    // and the portable Kysely query must agree exactly.
-    const loaded = await world.store.loadVerifiableKey(key.id, now);
-    expect(loaded).toEqual(await findVerifiableKey(world.store.db, key.id, now));
-    expect(loaded).toMatchObject({
-      id: key.id,
-      name: 'loaded',
-      scopes: ['export'],
-      metadata: { tier: 'gold' },
-      ownerEnabled: true,
-      accountable: { id: world.admin.user.id, role: 'owner', isOperator: true, enabled: true },
-      revoked: false,
-    });
-    // The replaced secondary and the primary replaced without grace are gone; the primary in
-    // its grace period stays (first: slot order, then age), with its end.
-    const ends = loaded?.secrets.map((secret) => secret.expiresAt) ?? [];
-    expect(ends).toHaveLength(3);
-    expect(ends[0]).toBeGreaterThan(now + 3500_000);
-    expect(ends.slice(1)).toEqual([null, null]);
-    expect(await world.store.loadVerifiableKey('key_000000000000', now)).toBeUndefined();
   });
 });

@@ -61,6 +61,5 @@ export {
   type UserFilter,
   updateUser,
 } from './repositories/user.repository.ts';
-export { findVerifiableKey } from './repositories/verifiable-key.repository.ts';
 export type { DialectCapabilities, StorageConfig } from './storage-config.ts';
 export { isUniqueViolation } from './storage-error.ts';

@@ -20,7 +20,11 @@ export interface Store {
   capabilities: DialectCapabilities;
   /** Applies pending migrations and reports each. */
   migrate(): Promise<MigrationResultSet>;
-  /** The verification lookup of one key by id, in the fastest form the dialect allows. */
+  /**
+   * The verification lookup of one key by id: the key, its accountable user's state and its live
+   * secrets in one prepared statement (repositories/verifiable-key.repository.ts). Always reads
+   * the primary database.
+   */
   loadVerifiableKey(id: string, now: number): Promise<VerifiableKey | undefined>;
   /** Connection pool usage (PostgreSQL); null for SQLite's single connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
@@ -37,24 +41,25 @@ export interface Store {
  * await store.migrate();
  */
 export function openStore(config: StorageConfig): Store {
-  const { dialect, capabilities, pool, loadKey } = (() => {
+  const { db, capabilities, pool, loadKey } = (() => {
     switch (config.driver) {
       case 'sqlite': {
         const { dialect, database } = createSqliteDialect(config.path);
+        const db = new Kysely<Database>({ dialect });
         return {
-          dialect,
+          db,
           capabilities: sqliteCapabilities,
           pool: null,
-          loadKey: createSqliteKeyLoader(database),
+          loadKey: createSqliteKeyLoader(db, database),
         };
       }
       case 'postgres': {
         const { dialect, pool } = createPostgresDialect(config.url, config.poolSize);
-        return { dialect, capabilities: postgresCapabilities, pool, loadKey: createPostgresKeyLoader(pool) };
+        const db = new Kysely<Database>({ dialect });
+        return { db, capabilities: postgresCapabilities, pool, loadKey: createPostgresKeyLoader(db, pool) };
       }
     }
   })();
-  const db = new Kysely<Database>({ dialect });
   let closed = false;
   return {
     db,

@@ -83,7 +83,7 @@ function deepFreeze<T>(value: T): T {
  */
 export function toVerifiableKey(
   key: ApiKey,
-  secrets: readonly KeySecret[],
+  secrets: readonly Pick<KeySecret, 'digest' | 'pepperVersion' | 'expiresAt'>[],
   accountable: UserState | null,
 ): VerifiableKey {
   const scopes = Object.freeze([...key.scopes]);

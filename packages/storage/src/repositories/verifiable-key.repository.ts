@@ -1,23 +1,100 @@
-import { type Role, toVerifiableKey, type VerifiableKey } from '@keyward/core';
-import type { Kysely, Selectable } from 'kysely';
-import type { ApiKeyTable, Database, KeySecretTable } from '../database.ts';
-import { keyRowToKey, secretRowToSecret } from './key.repository.ts';
-
 /**
- * A key row joined with the columns of its accountable user that verification and rights need
- * (all null when the key has none, or that user was deleted).
+ * @module Verifiable keys
+ *
+ * What verification reads on a cache miss: one key, the state of its accountable user (its
+ * owner, else whoever is accountable for its maker) and its live secrets, in one statement (one
+ * round trip: on PostgreSQL that is most of a cold verification's time). The secrets come in
+ * the same row, folded into a JSON array by Kysely's `jsonArrayFrom`, which each dialect spells
+ * its own way (`kysely/helpers/sqlite`, `kysely/helpers/postgres`): the query is written once,
+ * here, and each dialect compiles it with its helper and prepares it once
+ * (`dialects/*-key-loader.ts`). A deleted user joins as no user: a deleted owner's keys are
+ * revoked anyway, and an ownerless key whose maker was deleted keeps no Keyward rights.
  */
+import { type Role, toVerifiableKey, type VerifiableKey } from '@keyward/core';
+import type { Compilable, CompiledQuery, Kysely, Selectable } from 'kysely';
+import type { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import type { ApiKeyTable, Database } from '../database.ts';
+import { keyRowToKey } from './key.repository.ts';
+
+/** A live secret as the query lists it: what checking a presented secret needs. */
+export interface LiveSecretRow {
+  digest: string;
+  pepper_version: number;
+  expires_at: number | null;
+}
+
+/** A row of the query: the key row, its accountable user's columns (null without one), its live secrets. */
 export type VerifiableKeyRow = Selectable<ApiKeyTable> & {
   accountable_enabled: number | null;
   accountable_role: string | null;
   accountable_is_operator: number | null;
+  /** JSON text on SQLite, already parsed on PostgreSQL. */
+  live_secrets: string | LiveSecretRow[];
 };
 
-/** Builds the verification view from the joined key row and its live secret rows. */
-export function verifiableKeyFromRows(
-  row: VerifiableKeyRow,
-  secrets: readonly Selectable<KeySecretTable>[],
-): VerifiableKey {
+/**
+ * A dialect's `jsonArrayFrom`: `kysely/helpers/sqlite`'s, or `kysely/helpers/postgres`'s, which
+ * takes any expression where SQLite's takes a subquery.
+ */
+export type JsonArrayFrom = typeof sqliteJsonArrayFrom;
+
+/** The query, for one dialect's `jsonArrayFrom`; `id` and `now` are its only parameters. */
+export function verifiableKeyQuery(
+  db: Kysely<Database>,
+  jsonArrayFrom: JsonArrayFrom,
+  id: string,
+  now: number,
+): Compilable<VerifiableKeyRow> {
+  return db
+    .selectFrom('api_keys')
+    .leftJoin('users', (join) =>
+      join.onRef('users.id', '=', 'api_keys.accountable_user_id').on('users.deleted_at', 'is', null),
+    )
+    .selectAll('api_keys')
+    .select((eb) => [
+      'users.enabled as accountable_enabled',
+      'users.role as accountable_role',
+      'users.is_operator as accountable_is_operator',
+      jsonArrayFrom(
+        eb
+          .selectFrom('key_secrets')
+          .select(['key_secrets.digest', 'key_secrets.pepper_version', 'key_secrets.expires_at'])
+          .whereRef('key_secrets.key_id', '=', 'api_keys.id')
+          .where((live) =>
+            live.or([live('key_secrets.expires_at', 'is', null), live('key_secrets.expires_at', '>', now)]),
+          )
+          // Slot order, then age: the primary first, and within a slot the secret in its grace
+          // period before its successor.
+          .orderBy('key_secrets.slot')
+          .orderBy('key_secrets.created_at'),
+      ).as('live_secrets'),
+    ])
+    .where('api_keys.id', '=', id);
+}
+
+/** Stand-ins compiled in place of the two parameters, so the statement is compiled once. */
+const ID = '\u0000keyward:id';
+const NOW = -0.5;
+
+/**
+ * The query compiled once for a dialect, with how to fill in its parameters: the statement
+ * text a driver prepares, and `values(id, now)` in the order it wants them.
+ */
+export function compileVerifiableKeyQuery(
+  db: Kysely<Database>,
+  jsonArrayFrom: JsonArrayFrom,
+): { sql: string; values(id: string, now: number): unknown[] } {
+  const compiled: CompiledQuery = verifiableKeyQuery(db, jsonArrayFrom, ID, NOW).compile();
+  const order = compiled.parameters.map((value) => {
+    if (value === ID) return 0;
+    if (value === NOW) return 1;
+    throw new Error(`unexpected parameter in the key query: ${String(value)}`);
+  });
+  return { sql: compiled.sql, values: (id, now) => order.map((slot) => (slot === 0 ? id : now)) };
+}
+
+/** The verification view of a row of the query. */
+export function verifiableKeyFromRow(row: VerifiableKeyRow): VerifiableKey {
   const accountable =
     row.accountable_enabled === null || row.accountable_user_id === null
       ? null
@@ -28,90 +105,18 @@ export function verifiableKeyFromRows(
           role: row.accountable_role as Role,
           isOperator: row.accountable_is_operator === 1,
         };
+  const secrets = (
+    typeof row.live_secrets === 'string' ? JSON.parse(row.live_secrets) : row.live_secrets
+  ) as LiveSecretRow[];
   // The key row is read as it is (keyRowToKey takes only its own columns): copying it without
-  // the user columns would cost a cold verification a needless object of thirty fields.
-  return toVerifiableKey(keyRowToKey(row), secrets.map(secretRowToSecret), accountable);
-}
-
-/** A row of the one-query lookup: the key row, and one live secret or nulls. */
-export type JoinedVerifiableKeyRow = VerifiableKeyRow & {
-  secret_id: string | null;
-  secret_slot: string | null;
-  secret_digest: string | null;
-  secret_pepper_version: number | null;
-  secret_hint: string | null;
-  secret_created_at: number | null;
-  secret_expires_at: number | null;
-};
-
-/** Builds the verification view from the rows of the one-query lookup (one per live secret). */
-export function verifiableKeyFromJoinedRows(
-  id: string,
-  rows: readonly JoinedVerifiableKeyRow[],
-): VerifiableKey | undefined {
-  const first = rows[0];
-  if (!first) return undefined;
-  const secrets: Selectable<KeySecretTable>[] = [];
-  for (const row of rows) {
-    if (row.secret_id === null) continue;
-    secrets.push({
-      id: row.secret_id,
-      key_id: id,
-      slot: row.secret_slot as string,
-      digest: row.secret_digest as string,
-      pepper_version: row.secret_pepper_version as number,
-      hint: row.secret_hint as string,
-      created_at: row.secret_created_at as number,
-      expires_at: row.secret_expires_at,
-    });
-  }
-  // The first row carries the key's columns (and secret columns, which are not read as such).
-  return verifiableKeyFromRows(first, secrets);
-}
-
-/**
- * Loads what verification needs for one key: the key, its live secrets and the state of its
- * accountable user (its owner, else whoever is accountable for its maker), in one query (one
- * round trip: on PostgreSQL that is most of a cold verification's time). A deleted user joins
- * as no user: a deleted owner's keys are revoked anyway, and an ownerless key whose maker was
- * deleted keeps no Keyward rights. Used on a cache miss; always reads the primary database.
- * The stores use prepared-statement twins of this query (`dialects/sqlite-key-loader.ts`,
- * `dialects/postgres-key-loader.ts`); it stays the portable reference they are tested against.
- */
-export async function findVerifiableKey(
-  db: Kysely<Database>,
-  id: string,
-  now: number,
-): Promise<VerifiableKey | undefined> {
-  // One row per live secret (or one row with null secret columns when there is none).
-  const rows = await db
-    .selectFrom('api_keys')
-    .leftJoin('users', (join) =>
-      join.onRef('users.id', '=', 'api_keys.accountable_user_id').on('users.deleted_at', 'is', null),
-    )
-    .leftJoin('key_secrets', (join) =>
-      join
-        .onRef('key_secrets.key_id', '=', 'api_keys.id')
-        .on((eb) =>
-          eb.or([eb('key_secrets.expires_at', 'is', null), eb('key_secrets.expires_at', '>', now)]),
-        ),
-    )
-    .selectAll('api_keys')
-    .select([
-      'users.enabled as accountable_enabled',
-      'users.role as accountable_role',
-      'users.is_operator as accountable_is_operator',
-      'key_secrets.id as secret_id',
-      'key_secrets.slot as secret_slot',
-      'key_secrets.digest as secret_digest',
-      'key_secrets.pepper_version as secret_pepper_version',
-      'key_secrets.hint as secret_hint',
-      'key_secrets.created_at as secret_created_at',
-      'key_secrets.expires_at as secret_expires_at',
-    ])
-    .where('api_keys.id', '=', id)
-    .orderBy('key_secrets.slot')
-    .orderBy('key_secrets.created_at')
-    .execute();
-  return verifiableKeyFromJoinedRows(id, rows);
+  // the other columns would cost a cold verification a needless object of thirty fields.
+  return toVerifiableKey(
+    keyRowToKey(row),
+    secrets.map((secret) => ({
+      digest: secret.digest,
+      pepperVersion: secret.pepper_version,
+      expiresAt: secret.expires_at,
+    })),
+    accountable,
+  );
 }
