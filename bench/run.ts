@@ -11,19 +11,22 @@ import { fileURLToPath } from 'node:url';
 import { createSecretHasher, createVerifier, type KeyLookup, newId } from '@keyward/core';
 import { bootstrap, createApp, createLogger, loadConfig, systemPrincipal } from '@keyward/server';
 import { openStore, type Store } from '@keyward/storage';
-import { createTestDatabase, rssOf, sqliteProcessEnv, TEST_PEPPER } from '@keyward/test-utils';
 import {
+  createTestDatabase,
   HAS_TASKSET,
   HAS_VALGRIND,
   load,
   median,
   pinSelf,
   type Round,
+  rssOf,
   type Side,
   type SideBySideResult,
   sideBySide,
+  sqliteProcessEnv,
   startPinned,
-} from './http-bench.ts';
+  TEST_PEPPER,
+} from '@keyward/test-utils';
 
 const quick = process.argv.includes('--quick');
 /** HTTP comparisons alternate the two servers, this many runs of this many seconds each. */
@@ -169,7 +172,7 @@ async function bulkInsertKeys(store: Store, orgId: string, count: number): Promi
  * from ~35 to ~68 µs).
  */
 async function coldVerify(store: Store, tokens: string[]): Promise<number> {
-  const lookup: KeyLookup = { findByKeyId: (id) => store.loadVerifiableKey(`key_${id}`, Date.now()) };
+  const lookup: KeyLookup = { findByKeyId: (id) => store.loadVerifiableKey(newId('key', id), Date.now()) };
   const verifier = createVerifier({
     prefix: 'kw',
     lookup,

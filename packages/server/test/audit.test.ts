@@ -59,8 +59,7 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
 
   it('counts verifications per key, hour and outcome, off the hot path, and keeps lastUsedAt', async () => {
     const key = await world.createKey({ name: 'metered', scopes: ['export'] });
-    for (let i = 0; i < 3; i++)
-      await world.verify({ key: key.key });
+    for (let i = 0; i < 3; i++) await world.verify({ key: key.key });
     await world.verify({ key: key.key, scopes: ['deployment'] });
     // Nothing is written until the batch is flushed.
     const before = await world.request({ url: `/v1/keys/${key.id}/usage`, key: admin });
@@ -87,8 +86,7 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
 
   it('loses no counted verification on a graceful shutdown', async () => {
     const key = await world.createKey({ name: 'shutdown', scopes: [] });
-    for (let i = 0; i < 5; i++)
-      await world.verify({ key: key.key });
+    for (let i = 0; i < 5; i++) await world.verify({ key: key.key });
     await world.restart();
     const usage = await world.request({ url: `/v1/keys/${key.id}/usage`, key: admin });
     const valid = usage.body.buckets.reduce(

@@ -6,8 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { HAS_VALGRIND } from '@keyward/test-utils';
 import { describe, expect, it } from 'vitest';
-import { HAS_VALGRIND } from '../../../bench/http-bench.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../../bench/instructions-per-request.sh', import.meta.url));
 /**

@@ -221,8 +221,7 @@ describe.each(testDialects())('%s: people, sessions and rights', (dialect) => {
   it('stops a disabled owner’s keys at once and revokes a deleted user’s keys', async () => {
     const user = await createUser({ email: 'ann@acme.test', name: 'Ann', role: 'admin', password: PASSWORD });
     const key = await world.createKey({ name: 'anns', scopes: ['export'], ownerId: user.id });
-    const verify = async () =>
-      (await world.verify({ key: key.key })).body.code;
+    const verify = async () => (await world.verify({ key: key.key })).body.code;
     expect(await verify()).toBe('VALID');
     await world.request({
       method: 'PATCH',

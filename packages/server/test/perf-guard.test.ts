@@ -7,9 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bootstrapWithCli, sqliteProcessEnv } from '@keyward/test-utils';
+import {
+  bootstrapWithCli,
+  load,
+  type Spawned,
+  sideBySide,
+  sqliteProcessEnv,
+  startPinned,
+} from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load, type Spawned, sideBySide, startPinned } from '../../../bench/http-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/keyward.js');

@@ -192,7 +192,7 @@ export function runKeyStoreContract(target: ContractTarget): void {
         expect(Object.isFrozen(part)).toBe(true);
       }
       expect(() => {
-        (first?.metadata.nested as { a: number[] }).a.push(3);
+        (first!.metadata.nested as { a: number[] }).a.push(3);
       }).toThrow(TypeError);
     });
 

@@ -12,6 +12,23 @@ export {
   waitForListening,
 } from './processes.ts';
 export {
+  cpuMicrosOf,
+  HAS_TASKSET,
+  HAS_VALGRIND,
+  isGeneratorBound,
+  type LoadResult,
+  load,
+  measuredRun,
+  median,
+  pinSelf,
+  type Round,
+  type Side,
+  type SideBySideResult,
+  type Spawned,
+  sideBySide,
+  startPinned,
+} from './side-by-side.ts';
+export {
   createTestDatabase,
   TEST_PG_URL,
   type TestDatabase,

@@ -7,7 +7,7 @@
  * and every lookup reads the primary database. Expiry and the enabled flag are still checked on
  * every hit by the policy, since they are part of the cached record.
  */
-import type { KeyLookup, VerifiableKey } from '@keyward/core';
+import { type KeyLookup, publicKeyId, type VerifiableKey } from '@keyward/core';
 import type { InvalidationBus, InvalidationEvent } from './invalidation-bus.ts';
 
 /** Counters for metrics. */
@@ -43,7 +43,7 @@ export function createCachedKeyLookup(options: {
     generation++;
     switch (event.type) {
       case 'key':
-        cache.delete(event.keyId.startsWith('key_') ? event.keyId.slice(4) : event.keyId);
+        cache.delete(publicKeyId(event.keyId));
         break;
       case 'owner':
         // The keys it owns, and the ownerless keys it is accountable for: their rights follow it.

@@ -6,6 +6,7 @@
  */
 import {
   createVerifier,
+  newId,
   type QuotaLedger,
   type RateLimiter,
   type SecretHasher,
@@ -42,7 +43,7 @@ export async function createVerification(deps: {
   const environments = await loadEnvironmentRegistry(deps.store);
   const lookup = createCachedKeyLookup({
     bus: deps.bus,
-    load: (keyId) => deps.store.loadVerifiableKey(`key_${keyId}`, deps.clock()),
+    load: (keyId) => deps.store.loadVerifiableKey(newId('key', keyId), deps.clock()),
   });
   const usage = createUsageBatcher({ store: deps.store, onError: deps.onBackgroundError });
   const verifier = createVerifier({

@@ -1,6 +1,7 @@
 /**
- * @module HTTP benchmark helpers
+ * @module Side by side
  *
+ * HTTP load helpers shared by `npm run bench` and the performance guards in the test suite.
  * Servers run as child processes pinned to one core with `taskset` (when available); the load
  * generator (autocannon) runs in this process, pinned to the other core. Two servers are
  * compared in alternating rounds ({@link sideBySide}), so a change in the neighbours' load
@@ -9,8 +10,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { waitForListening } from '@keyward/test-utils';
 import autocannon from 'autocannon';
+import { waitForListening } from './processes.ts';
 
 /** Whether `command args…` runs here, i.e. the tool is installed and usable. */
 function runs(command: string, args: string[]): boolean {
@@ -23,7 +24,7 @@ function runs(command: string, args: string[]): boolean {
 }
 
 export const HAS_TASKSET = runs('taskset', ['-p', String(process.pid)]);
-/** Without valgrind, the instruction count (bench/instructions-per-request.sh) is left out. */
+/** Without valgrind, instructions per request (bench/instructions-per-request.sh) are not counted. */
 export const HAS_VALGRIND = runs('valgrind', ['--version']);
 
 /** Pins this process (the load generator) to core 0. */
