@@ -2,7 +2,7 @@
  * @module Request verification
  *
  * The one framework-free function behind every middleware: read the credential with the exact
- * rules of SPEC §4 (the same parser the server uses), verify it with the scopes, resource,
+ * rules the server reads it with (core's `extractCredential`), verify it with the scopes, resource,
  * environment and client IP of the route, and turn the outcome into either an identity or an
  * HTTP answer (401, 403 or 429 with the error shape and rate-limit headers).
  */

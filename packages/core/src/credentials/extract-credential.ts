@@ -1,7 +1,7 @@
 /**
  * @module Credential extraction
  *
- * Where a key may come from, in this order (SPEC §4):
+ * Where a key may come from, in this order:
  * 1. `Authorization: Api-Key <key>`
  * 2. `Authorization: Key=<key>`
  * 3. `Authorization: Bearer <key>`

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BASE62_ALPHABET } from './base62.ts';
@@ -142,5 +143,13 @@ describe('key format', () => {
       problem: 'checksum',
     });
     expect(parseKeyPair('nope', tail, { prefix: 'kw', environments: ['test'] }).ok).toBe(false);
+  });
+});
+
+describe('the README', () => {
+  it('shows an example key that parses, checksum and all', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const example = /Keys like `(kw_[^`]+)`/.exec(readme)?.[1] ?? '';
+    expect(parseKey(example)).toMatchObject({ ok: true, key: { prefix: 'kw', environment: 'live' } });
   });
 });

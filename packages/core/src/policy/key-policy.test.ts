@@ -45,7 +45,7 @@ describe('key policy', () => {
     expect(checkKeyPolicy(key(), good, NOW)).toBeUndefined();
   });
 
-  it('returns the first failing check in SPEC order when several fail', () => {
+  it('returns the first failing check in the order of VERIFY_CODES when several fail', () => {
     const failures = {
       DISABLED: key({ enabled: false, expiresAt: NOW - 1, environment: 'test' }),
       EXPIRED: key({ expiresAt: NOW - 1, environment: 'test' }),

@@ -1,7 +1,7 @@
 /**
  * @module Key policy
  *
- * The checks that need only the key and the request, in SPEC §5 order:
+ * The checks that need only the key and the request, in the order of `VERIFY_CODES`:
  * `DISABLED → EXPIRED → ENVIRONMENT_MISMATCH → IP_FORBIDDEN → INSUFFICIENT_SCOPE →
  * RESOURCE_FORBIDDEN`. Identity checks (`MALFORMED`, `NOT_FOUND`) come before, and the
  * stateful ones (`RATE_LIMITED`, `USAGE_EXCEEDED`) after, in the verifier.

@@ -1,7 +1,7 @@
 /**
  * @module Verifier
  *
- * The whole of SPEC §5 in one function: parse → look up → compare secret → policy → rate limit
+ * The whole of verification in one function: parse → look up → compare secret → policy → rate limit
  * → quota. Expected outcomes are values (`{ valid, code }`), never exceptions. The verifier
  * writes nothing itself: usage goes to a non-blocking sink, counters to their ports.
  */

@@ -1,7 +1,7 @@
 /**
  * @module Admin authentication
  *
- * Resolves the {@link Principal} of a request from exactly one credential (README › "Keys"),
+ * Resolves the {@link Principal} of a request from exactly one credential (core's `extractCredential`),
  * a session (when a session resolver is installed), or the local CLI's in-process token, and
  * guards routes by Keyward scope. It reads a request as a {@link CallerRequest}, which the
  * Fastify routes and the verify handler both describe theirs as, so there is one place that
