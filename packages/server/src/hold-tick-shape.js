@@ -13,7 +13,7 @@
  * at a moment with no tick queued collects them, the next tick makes them anew, and after a few
  * rounds of that the literal's caches give up (megamorphic) and every tick object from then on
  * is built property by property in the runtime: 12–17% of the instructions of a verify request
- * (docs/benchmarks.md › "How to profile"). One live tick object keeps its class, and the classes before
+ * (docs/benchmarks.md › "The tick object"). One live tick object keeps its class, and the classes before
  * it, alive, so they are never made anew. It must run first, before the code that is loaded.
  */
 import { executionAsyncResource } from 'node:async_hooks';

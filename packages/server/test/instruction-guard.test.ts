@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const SCRIPT = fileURLToPath(new URL('../../../bench/instructions-per-request.sh', import.meta.url));
 /**
  * Measured at 0.636 (10,000 requests after 15,000) and 0.69 in this test's shorter run
- * (docs/benchmarks.md); 0.44 before the tick object was held (cli/bin/hold-tick-shape.js). The
+ * (docs/benchmarks.md); 0.44 before the tick object was held (server/src/hold-tick-shape.js). The
  * floor leaves room for about 15% more instructions per request; a change that adds more fails.
  */
 const FLOOR = 0.55;

@@ -127,7 +127,7 @@ function samePresented(a: PresentedKey | undefined, b: PresentedKey): boolean {
  * Whether two SHA-256 digests are equal, in time that depends only on their (fixed) length.
  * The digests are kept as strings rather than Buffers because a Buffer per hash is a backing
  * store allocated outside the heap, which cost more than the hash itself on this path
- * (docs/benchmarks.md); `timingSafeEqual` takes only buffers. They are latin1 text (Node's
+ * (CHANGELOG.md, 2026-12-03); `timingSafeEqual` takes only buffers. They are latin1 text (Node's
  * 'binary' encoding), one character a byte, so the loop runs 32 times where hex took 64.
  */
 function sameDigest(a: string, b: string): boolean {

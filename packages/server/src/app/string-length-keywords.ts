@@ -5,7 +5,7 @@
  * same errors), but counting code points only when the answer depends on it. Ajv counts every
  * string in full on every validation, once per keyword: on `POST /v1/verify` that was the key
  * twice and each scope name twice, about 4% of the server's instructions per request
- * (docs/benchmarks.md). A string has no more code points than UTF-16 units (`.length`), and at
+ * (CHANGELOG.md, 2026-12-03). A string has no more code points than UTF-16 units (`.length`), and at
  * least half as many, so `.length` alone decides unless it lies between the limit and twice it.
  */
 import { createRequire } from 'node:module';

@@ -13,15 +13,10 @@ import { type KeyIdentity, keyRights } from '@keyward/core';
 import type { Principal } from '../auth/principal.ts';
 
 /** A key as the public verify answer shows it: never its grant's other dimensions. */
-export interface ShownKey {
-  readonly id: string;
-  readonly name: string;
-  readonly orgId: string;
-  readonly ownerId: string | null;
-  readonly environment: string;
-  readonly scopes: readonly string[];
-  readonly metadata: Readonly<Record<string, unknown>>;
-}
+export type ShownKey = Pick<
+  KeyIdentity,
+  'id' | 'name' | 'orgId' | 'ownerId' | 'environment' | 'scopes' | 'metadata'
+>;
 
 /** What the server derives from one loaded key. */
 export interface KeyView {
