@@ -3,9 +3,9 @@
  *
  * The verify use case, whatever carries it: `POST /v1/verify` with a JSON body today, and any
  * transport that reads the key elsewhere (a forward-auth endpoint reading the end client's
- * headers, the gateway) by handing the same {@link VerifyInput}. A caller sees only its own
- * organization's keys unless it holds the operator scope `keys:verify-all` (the platform
- * itself). Guessing is judged per end client (`input.ip`), never per calling service: a client
+ * headers, the gateway) by handing the same {@link VerifyInput} and saying whose keys it may
+ * find ({@link VerifyBound}): a caller of `POST /v1/verify` sees only its own organization's keys
+ * unless it holds the operator scope `keys:verify-all` (the platform itself). Guessing is judged per end client (`input.ip`), never per calling service: a client
  * that keeps failing is slowed, then refused (limits/failure-guard.ts).
  *
  * Expected outcomes are values (core's `VerifyResult`); only a blocked end client is an error
@@ -36,12 +36,22 @@ export interface VerifyInput {
   cost?: number | undefined;
 }
 
+/** Whose keys a verification may find: one organization's (others are NOT_FOUND), or every one's. */
+export type VerifyBound = { orgId: string } | { everyOrganization: true };
+
+/** The bound of an authenticated caller: its own organization, unless it holds `keys:verify-all`. */
+export function boundOf(caller: Principal): VerifyBound {
+  return caller.scopes.has(OPERATOR_SCOPES.keysVerifyAll) ? EVERY_ORGANIZATION : { orgId: caller.orgId };
+}
+
+const EVERY_ORGANIZATION: VerifyBound = Object.freeze({ everyOrganization: true });
+
 export interface VerifyService {
   /**
-   * Verifies `input` on behalf of `caller`. Throws (or rejects with) `RATE_LIMITED` while the
-   * end client is blocked for guessing.
+   * Verifies `input` among the keys `bound` allows. Throws (or rejects with) `RATE_LIMITED`
+   * while the end client is blocked for guessing.
    */
-  verify(caller: Principal, input: VerifyInput): VerifyResult | Promise<VerifyResult>;
+  verify(input: VerifyInput, bound: VerifyBound): VerifyResult | Promise<VerifyResult>;
 }
 
 const KEY_PAIR = /^(?:key_)?([0-9a-z]{12}):([0-9A-Za-z]{39})$/;
@@ -79,7 +89,7 @@ export function createVerifyService(deps: {
     return result;
   }
 
-  function run(caller: Principal, input: VerifyInput): VerifyResult | Promise<VerifyResult> {
+  function run(input: VerifyInput, bound: VerifyBound): VerifyResult | Promise<VerifyResult> {
     const result = verifier.verifyNow({
       key: input.key,
       scopes: input.scopes,
@@ -87,7 +97,7 @@ export function createVerifyService(deps: {
       environment: input.environment,
       ip: input.ip,
       cost: input.cost,
-      orgId: caller.scopes.has(OPERATOR_SCOPES.keysVerifyAll) ? undefined : caller.orgId,
+      orgId: 'orgId' in bound ? bound.orgId : undefined,
     });
     return result instanceof Promise
       ? result.then((settled) => counted(input.ip, settled))
@@ -95,9 +105,9 @@ export function createVerifyService(deps: {
   }
 
   return {
-    verify(caller, input) {
+    verify(input, bound) {
       const throttled = input.ip ? throttle(input.ip) : undefined;
-      return throttled ? throttled.then(() => run(caller, input)) : run(caller, input);
+      return throttled ? throttled.then(() => run(input, bound)) : run(input, bound);
     },
   };
 }

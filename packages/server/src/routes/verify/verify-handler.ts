@@ -41,7 +41,7 @@ import {
 } from '../../auth/authenticator.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { VerifyBody } from '../../schemas/verify.schema.ts';
-import { presentedKeyOf, type VerifyService } from '../../services/verify-service.ts';
+import { boundOf, presentedKeyOf, type VerifyService } from '../../services/verify-service.ts';
 import { createAnswerSerializer } from './verify-answer.ts';
 
 /** The path of the route. */
@@ -325,14 +325,15 @@ class VerifyExchange implements HeldResponse, CallerRequest, AuthLog {
   /** Checks the caller's scope, asks the service, and serializes its answer. */
   private verifyFor(caller: Principal, body: Static<typeof VerifyBody>): string | Promise<string> {
     requireScopes(caller, this.shared.callerScopes, this);
-    const result = this.shared.verify.verify(caller, {
+    const input = {
       key: presentedKeyOf(body.key),
       scopes: body.scopes,
       resource: body.resource,
       environment: body.environment,
       ip: body.ip,
       cost: body.cost,
-    });
+    };
+    const result = this.shared.verify.verify(input, boundOf(caller));
     return result instanceof Promise
       ? result.then((settled) => this.shared.serialize(settled))
       : this.shared.serialize(result);
