@@ -100,11 +100,19 @@ describe.each(testDialects())('%s: audit trail, export and usage', (dialect) => 
     const key = await world.createKey({ name: 'measured', scopes: [] });
     await world.request({ url: `/v1/keys/${key.id}`, key: admin });
     await world.verify({ key: key.key });
+    const missing = await world.http({ url: '/v1/nowhere', key: admin });
+    expect([missing.status, missing.headers['x-request-id']]).toEqual([404, expect.any(String)]);
     const metrics = await world.request({ url: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('keyward_verifications_total{code="VALID"}');
     expect(metrics.text).toMatch(
       /keyward_http_requests_total\{route="\/v1\/keys\/:id",method="GET",status="200"\}/,
+    );
+    expect(metrics.text).toMatch(
+      /keyward_http_requests_total\{route="\/v1\/verify",method="POST",status="200"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /keyward_http_requests_total\{route="unmatched",method="GET",status="404"\} [1-9]/,
     );
     expect(metrics.text).toContain('keyward_key_cache_lookups_total{result="hit"}');
     expect(metrics.text).toContain('# TYPE keyward_key_cache_lookups_total counter');

@@ -37,7 +37,7 @@ import { errorHandler, sendError } from './error-handler.ts';
 import { httpServerFactory } from './http-server.ts';
 import { parseJsonBody } from './json-body.ts';
 import { createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { type AppMetrics, createMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { PAGE_HEADERS, UI_CSP } from './page-headers.ts';
 import { clientAddressOf, requestIdOf } from './request-identity.ts';
@@ -99,6 +99,7 @@ const isQuietRoute = (request: { url: string }) => QUIET_ROUTES.has(request.url.
 function createFastify(deps: {
   config: KeywardConfig;
   logger: Logger;
+  metrics: AppMetrics;
   uiDir: string | undefined;
   verifyHandler: () => VerifyHandler;
 }) {
@@ -129,7 +130,11 @@ function createFastify(deps: {
   // is never used.
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(errorHandler);
+  // Outside every route group, so it does what their hooks do: the request id, the metrics.
   app.setNotFoundHandler((request, reply) => {
+    reply.raw.once('finish', () =>
+      deps.metrics.recorderFor('unmatched', request.method)(reply.statusCode, reply.elapsedTime / 1000),
+    );
     const uiIndex = deps.uiDir ? join(deps.uiDir, 'index.html') : null;
     if (
       request.method === 'GET' &&
@@ -187,7 +192,13 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     recordRequest: metrics.recorderFor('/v1/verify', 'POST'),
   });
 
-  const app = createFastify({ config, logger, uiDir: deps.uiDir, verifyHandler: () => verifyHandler });
+  const app = createFastify({
+    config,
+    logger,
+    metrics,
+    uiDir: deps.uiDir,
+    verifyHandler: () => verifyHandler,
+  });
   await registerOpenApi(app);
   // Siblings: the verify route runs none of the admin API's hooks.
   await app.register(verifyRoutes(verifyHandler));

@@ -18,7 +18,7 @@ export interface ErrorOptions {
   status?: number;
 }
 
-/** The error body for `code`, shared by the Fastify routes and the verify fast path. */
+/** The error body for `code`, shared by the Fastify routes and the verify handler. */
 export function errorBody(code: ErrorCode, requestId: string, options: ErrorOptions = {}) {
   return {
     error: {

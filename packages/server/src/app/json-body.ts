@@ -1,7 +1,7 @@
 /**
  * @module JSON bodies
  *
- * One parser for every JSON body, used by the Fastify routes and the verify fast path alike:
+ * One parser for every JSON body, used by the Fastify routes and the verify handler alike:
  * an empty body is "no body" (so `POST …/disable` needs none); prototype poisoning
  * (`__proto__`, `constructor.prototype`) is refused; so is nesting deeper than any legitimate
  * body, before a validator or handler walks it.

@@ -21,7 +21,7 @@ export interface AppMetrics {
   registry: Registry;
   /** Counts verification outcomes; chain it in front of the usage sink. */
   verifications: VerificationSink;
-  /** Counts answered requests of one route (the Fastify hook uses it; so does the verify fast path). */
+  /** Counts answered requests of one route (the admin API's hook uses it; so does the verify handler). */
   recorderFor(route: string, method: string): RequestRecorder;
   /** Adds the request hooks and `GET /metrics`. */
   install(app: FastifyInstance): void;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clientAddressOf, requestIdOf } from './request-identity.ts';
 
 /**
- * The verify fast path computes the client address itself; it must agree with Fastify's
+ * The verify handler computes the client address itself; it must agree with Fastify's
  * `request.ip` for every trust-proxy setting, or the brute-force guard and IP allowlists would
  * judge the same client differently depending on which path answered.
  */

@@ -2,7 +2,7 @@
  * @module Request identity
  *
  * The request id and the client address of a raw Node request, computed the same way for the
- * Fastify routes and the verify fast path, so logs, error bodies and the brute-force guard
+ * Fastify routes and the verify handler, so logs, error bodies and the brute-force guard
  * agree whichever path answered.
  */
 import { randomBytes } from 'node:crypto';
