@@ -144,6 +144,7 @@ describe('POST /v1/verify', () => {
       ['{"key": "k", "cost": -1}', 400, 'VALIDATION_FAILED'],
       ['{"key": "k", "__proto__": {"admin": true}}', 400, 'MALFORMED_JSON'],
       [`{"key": "k", "scopes": ${'['.repeat(40)}${']'.repeat(40)}}`, 400, 'VALIDATION_FAILED'],
+      ['{"key": "k\\u0000"}', 400, 'INVALID_CHARACTERS'],
       [JSON.stringify({ key: 'k'.repeat(5000) }), 413, 'PAYLOAD_TOO_LARGE'],
     ];
     for (const caller of [admin, UNKNOWN]) {

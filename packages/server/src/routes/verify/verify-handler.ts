@@ -302,10 +302,13 @@ class VerifyExchange implements HeldResponse, CallerRequest, AuthLog {
     }
     try {
       const { validate } = this.shared;
-      if (!validate(body)) {
+      // As Fastify reads the compiled validator: false for a failed schema, or a refusal of its own.
+      const verdict = validate(body);
+      if (verdict === false) {
         const options = describeValidation(validate.errors ?? undefined, 'body');
         throw new KeywardError('VALIDATION_FAILED', { message: options.message, details: options.details });
       }
+      if (typeof verdict === 'object' && 'error' in verdict && verdict.error) throw verdict.error;
       const input = body as Static<typeof VerifyBody>;
       const principal = this.shared.auth.authenticate(this, { allowPassword: false });
       const result =
