@@ -23,6 +23,7 @@ export {
   parseAuthorization,
   type Transport,
 } from './credentials/extract-credential.ts';
+export { decodeQueryComponent, isQueryKeyName, queryKeysIn } from './credentials/query-keys.ts';
 export { ALL_ERROR_CODES, ERROR_CODES, ERROR_STATUS, type ErrorCode } from './errors/codes.ts';
 export { isKeywardError, KeywardError, type KeywardErrorOptions } from './errors/keyward-error.ts';
 export { type IdKind, newId, newSortableId, publicKeyId } from './ids.ts';

@@ -3,15 +3,38 @@
  *
  * Structured JSON logs (pino) with a request id on every line. Requests are logged by method,
  * redacted URL and client address only: no header is ever logged, so no credential or cookie
- * can reach a log, and an `auth-key` in the query string is replaced by `[REDACTED]`.
+ * can reach a log. In the URL, the value of the key parameter is replaced by `[REDACTED]` in
+ * every spelling the credential readers accept (decided once, by core's `isQueryKeyName` on the
+ * decoded name), and so is any parameter or path that holds something shaped like a key.
  */
+import { decodeQueryComponent, isQueryKeyName, maskKeys } from '@keyward/core';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
-const QUERY_SECRET = /([?&]auth-key=)[^&#]*/gi;
+const REDACTED = '[REDACTED]';
 
-/** A URL safe to log: query-string keys redacted. */
+/** Whether decoded text holds something shaped like a key (or its Basic pair). */
+const holdsKey = (text: string) => maskKeys(text) !== text;
+
+/** A URL safe to log: no key in its query string or its path, however it was encoded. */
 export function redactUrl(url: string): string {
-  return url.replace(QUERY_SECRET, '$1[REDACTED]');
+  const mark = url.indexOf('?');
+  const rawPath = mark === -1 ? url : url.slice(0, mark);
+  const decodedPath = decodeQueryComponent(rawPath);
+  const path = holdsKey(decodedPath) ? maskKeys(decodedPath) : rawPath;
+  if (mark === -1) return path;
+  const query = url
+    .slice(mark + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawName = eq === -1 ? pair : pair.slice(0, eq);
+      const name = decodeQueryComponent(rawName);
+      if (isQueryKeyName(name) || holdsKey(name)) return `${holdsKey(name) ? REDACTED : rawName}=${REDACTED}`;
+      return eq !== -1 && holdsKey(decodeQueryComponent(pair.slice(eq + 1)))
+        ? `${rawName}=${REDACTED}`
+        : pair;
+    });
+  return `${path}?${query.join('&')}`;
 }
 
 /** Logger options shared by the server and tests. */

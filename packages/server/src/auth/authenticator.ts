@@ -13,10 +13,12 @@ import {
   type CredentialMemo,
   collectCredentialHeaders,
   extractCredential,
+  isQueryKeyName,
   KeywardError,
   parseApiKeyHeader,
   parseAuthorization,
   parseKey,
+  queryKeysIn,
   type Verifier,
   type VerifyResult,
 } from '@keyward/core';
@@ -35,15 +37,23 @@ declare module 'fastify' {
 }
 
 /**
- * Moves `auth-key` out of the parsed query (an onRequest hook), so route query schemas never
- * see it and the authenticator alone decides what it means.
+ * Moves `auth-key`, in every spelling core's `isQueryKeyName` counts, out of the parsed query
+ * (an onRequest hook), so route query schemas never see it and the authenticator alone decides
+ * what it means. The values are read from the raw URL by the same rule the logger redacts by.
  */
 export function takeQueryKeys(request: FastifyRequest): void {
   const query = request.query as Record<string, unknown> | undefined;
-  const value = query?.['auth-key'];
-  if (value === undefined || !query) return;
-  request.queryKeys = Array.isArray(value) ? value.map(String) : [String(value)];
-  delete query['auth-key'];
+  if (!query) return;
+  let found = false;
+  for (const name of Object.keys(query)) {
+    if (isQueryKeyName(name)) {
+      delete query[name];
+      found = true;
+    }
+  }
+  if (!found) return;
+  const mark = request.url.indexOf('?');
+  request.queryKeys = mark === -1 ? [] : queryKeysIn(request.url.slice(mark + 1));
 }
 
 /** A credential that is a key: the full key string, or its HTTP Basic pair. */

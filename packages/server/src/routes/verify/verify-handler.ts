@@ -23,7 +23,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ERROR_CODES, isKeywardError, KeywardError } from '@keyward/core';
+import { ERROR_CODES, isKeywardError, KeywardError, queryKeysIn } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { describeValidation, errorBody } from '../../app/error-handler.ts';
@@ -85,11 +85,11 @@ function bodyKindOf(contentType: string | undefined): BodyKind {
   return 'unsupported';
 }
 
-/** The path of a request URL and its `auth-key` values. */
+/** The `auth-key` values of a request URL, in every spelling core's `queryKeysIn` counts. */
 function queryKeysOf(url: string): readonly string[] {
   const mark = url.indexOf('?');
   if (mark === -1) return NONE;
-  const keys = new URLSearchParams(url.slice(mark + 1)).getAll('auth-key');
+  const keys = queryKeysIn(url.slice(mark + 1));
   return keys.length === 0 ? NONE : keys;
 }
 
