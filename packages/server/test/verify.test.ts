@@ -183,6 +183,12 @@ describe('POST /v1/verify', () => {
     for (const [headers, status, code] of callers) {
       const answer = await send({ headers: { ...headers, 'content-type': 'application/json' }, body });
       expect([answer.status, answer.json.error.code], JSON.stringify(headers)).toEqual([status, code]);
+      // Every 401 names the schemes (RFC 7235 §3.1); a bad credential is RFC 6750's invalid_token.
+      const challenge = String(answer.headers['www-authenticate'] ?? '');
+      if (status === 401) {
+        expect(challenge).toMatch(/^Api-Key realm="keyward", Bearer realm="keyward"/);
+        expect(challenge.includes('error="invalid_token"')).toBe(code !== 'UNAUTHENTICATED');
+      } else expect(challenge).toBe('');
     }
     const lines = world.logs.filter((line) => line.includes('"auth.failure"') && line.includes(REQUEST_ID));
     expect(lines.length).toBeGreaterThanOrEqual(7);

@@ -31,8 +31,30 @@ export function errorBody(code: ErrorCode, requestId: string, options: ErrorOpti
   };
 }
 
+const SCHEMES = 'Api-Key realm="keyward"';
+const BASIC = 'Basic realm="keyward", charset="UTF-8"';
+const CHALLENGES = {
+  /** No credential came: the schemes to use (RFC 7235 §3.1), with no error (RFC 6750 §3.1). */
+  missing: `${SCHEMES}, Bearer realm="keyward", ${BASIC}`,
+  /** A credential came and is not good: RFC 6750's `invalid_token` for the Bearer scheme. */
+  invalid: `${SCHEMES}, Bearer realm="keyward", error="invalid_token", ${BASIC}`,
+} as const;
+
+/**
+ * The headers an error answer carries beyond its body: every 401 says, in `WWW-Authenticate`,
+ * which schemes Keyward accepts, and whether the credential given was the trouble.
+ */
+export function errorHeaders(code: ErrorCode): Readonly<Record<string, string>> | undefined {
+  if (ERROR_CODES[code].status !== 401) return undefined;
+  return code === 'UNAUTHENTICATED' ? MISSING_HEADERS : INVALID_HEADERS;
+}
+const MISSING_HEADERS = Object.freeze({ 'www-authenticate': CHALLENGES.missing });
+const INVALID_HEADERS = Object.freeze({ 'www-authenticate': CHALLENGES.invalid });
+
 /** Sends the error body for `code`. */
 export function sendError(reply: FastifyReply, code: ErrorCode, options: ErrorOptions = {}) {
+  const headers = errorHeaders(code);
+  if (headers) reply.headers(headers);
   return reply
     .code(options.status ?? ERROR_CODES[code].status)
     .type('application/json')

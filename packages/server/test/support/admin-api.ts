@@ -16,6 +16,7 @@ export type Credential = { key: string } | { session: Session } | null;
 export interface Answer<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /** The admin API of the server at `base`. */
@@ -44,7 +45,7 @@ export function adminApi(base: string) {
     // Event streams never end by themselves: the status is all a caller needs.
     if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
       controller.abort();
-      return { status: response.status, body: null as T };
+      return { status: response.status, body: null as T, headers: response.headers };
     }
     const text = await response.text();
     let parsed: unknown = text;
@@ -53,7 +54,7 @@ export function adminApi(base: string) {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
   return {

@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { ERROR_CODES, isKeywardError, KeywardError, queryKeysIn } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
-import { describeValidation, errorBody } from '../../app/error-handler.ts';
+import { describeValidation, errorBody, errorHeaders } from '../../app/error-handler.ts';
 import { parseJsonBody } from '../../app/json-body.ts';
 import type { RequestRecorder } from '../../app/metrics.ts';
 import { requestIdFrom } from '../../app/request-identity.ts';
@@ -361,7 +361,9 @@ class VerifyExchange implements HeldResponse, CallerRequest, AuthLog {
       message: failure.message,
       details: failure.details,
     });
-    if (failure.headers) this.extraHeaders = { ...this.extraHeaders, ...failure.headers };
+    const headers = errorHeaders(failure.code);
+    if (failure.headers || headers)
+      this.extraHeaders = { ...this.extraHeaders, ...headers, ...failure.headers };
     this.send(ERROR_CODES[failure.code].status, JSON.stringify(body));
   }
 
