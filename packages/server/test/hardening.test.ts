@@ -103,6 +103,56 @@ describe('sqlite: hardening over real sockets', () => {
     expect((await raw('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')).status).toBe(200);
   });
 
+  it('answers what never reaches a route in the one error shape, with a stable code', async () => {
+    const host = 'Host: x\r\n';
+    const cases: [string, string | Buffer, number, string][] = [
+      [
+        'two Content-Length',
+        `POST /v1/keys HTTP/1.1\r\n${host}Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
+        400,
+        'MALFORMED_REQUEST',
+      ],
+      [
+        'Content-Length with Transfer-Encoding',
+        `POST /v1/verify HTTP/1.1\r\n${host}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+        'MALFORMED_REQUEST',
+      ],
+      [
+        'obsolete line folding',
+        `GET /v1/keys HTTP/1.1\r\n${host}X-A: b\r\n  c\r\n\r\n`,
+        400,
+        'MALFORMED_REQUEST',
+      ],
+      ['a bad request line', 'GARBAGE\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      [
+        'oversized headers',
+        `GET /v1/keys HTTP/1.1\r\n${host}X-Big: ${'x'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'HEADERS_TOO_LARGE',
+      ],
+      ['an overlong id', `GET /v1/keys/${'k'.repeat(300)} HTTP/1.1\r\n${host}\r\n`, 414, 'URI_TOO_LONG'],
+      [
+        'a path that does not decode',
+        `GET /v1/keys/%E0%A4%A HTTP/1.1\r\n${host}\r\n`,
+        400,
+        'MALFORMED_REQUEST',
+      ],
+    ];
+    for (const [name, request, status, code] of cases) {
+      const answer = await raw(request);
+      expect(answer.status, name).toBe(status);
+      const body = JSON.parse(answer.text.slice(answer.text.indexOf('\r\n\r\n') + 4));
+      expect(body.error, name).toMatchObject({
+        code,
+        requestId: expect.stringMatching(/^req_/),
+        docs: expect.any(String),
+      });
+      expect(answer.text, name).toMatch(/content-type: application\/json/i);
+    }
+    expect((await raw('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')).status).toBe(200);
+  });
+
   it('refuses a body nested deeper than 32 levels', async () => {
     const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
     const response = await world.request({
@@ -153,6 +203,7 @@ describe('sqlite: hardening over real sockets', () => {
     }
     const heldFor = performance.now() - started;
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
     expect(heldFor).toBeGreaterThan(900);
     expect(heldFor).toBeLessThan(2500);
   });

@@ -7,6 +7,7 @@
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request does not match the schema.' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   INVALID_CHARACTERS: { status: 400, message: 'A value holds a control character.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
@@ -35,9 +36,12 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists.' },
   KEY_REVOKED: { status: 409, message: 'The key is revoked and cannot be changed.' },
   LAST_OWNER: { status: 409, message: 'The last owner of an organization cannot be removed or demoted.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  URI_TOO_LONG: { status: 414, message: 'A part of the request path is too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
   BAD_GATEWAY: { status: 502, message: 'The upstream did not answer.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },

@@ -33,6 +33,7 @@ import { adminApi } from './admin-api.ts';
 import { connectAdapters } from './app-adapters.ts';
 import type { AppContext } from './app-context.ts';
 import { createServices } from './app-services.ts';
+import { clientErrorHandler, frameworkErrors } from './client-errors.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { httpServerFactory } from './http-server.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -116,6 +117,8 @@ function createFastify(deps: {
     requestIdHeader: 'x-request-id',
     genReqId: requestIdOf,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    clientErrorHandler: clientErrorHandler(deps.logger),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.removeContentTypeParser('application/json');
