@@ -1,3 +1,4 @@
+import { formatKey, generateKeyId, generateSecret } from '@keyward/core';
 import { createTestWorld, type TestWorld, testDialects } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -81,6 +82,37 @@ describe.each(testDialects())(
       });
       const refused = await world.request({ url: '/v1/keys', key: adminKey.key });
       expect(refused.status).toBe(401);
+    });
+
+    it('takes as long to refuse an unknown key id as a known id with a wrong secret', async () => {
+      const known = await world.createKey({ name: 'known', scopes: [] });
+      const keyId = known.key.split('_')[2] as string;
+      const wrongSecret = formatKey({ prefix: 'kw', environment: 'live', keyId, secret: generateSecret() });
+      const unknownId = formatKey({
+        prefix: 'kw',
+        environment: 'live',
+        keyId: generateKeyId(),
+        secret: generateSecret(),
+      });
+      const timed = async (key: string) => {
+        const started = performance.now();
+        const answer = await world.verify({ key });
+        expect(answer.body.code).toBe('NOT_FOUND');
+        return performance.now() - started;
+      };
+      for (let i = 0; i < 30; i++) await Promise.all([timed(wrongSecret), timed(unknownId)]);
+      const times: { known: number[]; unknown: number[] } = { known: [], unknown: [] };
+      // Alternated, so the shared machine's noise falls on both alike.
+      for (let i = 0; i < 300; i++) {
+        times.known.push(await timed(wrongSecret));
+        times.unknown.push(await timed(unknownId));
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
+      const ratio = median(times.unknown) / median(times.known);
+      expect(ratio, `unknown ${median(times.unknown)} ms, known ${median(times.known)} ms`).toBeGreaterThan(
+        0.75,
+      );
+      expect(ratio).toBeLessThan(1.33);
     });
 
     it('slows, then refuses, a client that keeps guessing, without slowing anyone else', async () => {

@@ -344,6 +344,10 @@ export function createKeyService(deps: KeyServiceDeps) {
         });
       };
       await (options.trx ? write(options.trx) : db.transaction().execute(write));
+      // Every node forgets it had looked this id up and found nothing (the key caches remember
+      // unknown ids). Within a caller's transaction (bootstrap) there is nothing to forget yet:
+      // nobody can have asked for an id that did not exist a moment ago but by guessing 62 bits.
+      if (!options.trx) await bus.publish({ type: 'key', keyId: key.id, orgId: key.orgId });
       return { key, secrets: [primary.row, secondary.row], token: primary.token };
     },
 

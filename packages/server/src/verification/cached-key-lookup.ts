@@ -6,6 +6,12 @@
  * moment the event arrives. While the invalidation channel is unhealthy the cache is bypassed
  * and every lookup reads the primary database. Expiry and the enabled flag are still checked on
  * every hit by the policy, since they are part of the cached record.
+ *
+ * Ids that are not there are remembered too (a bounded negative cache, dropped by the same
+ * events, and on every node when a key is created): without it, refusing an unknown id cost a
+ * database round trip every time while refusing a known id with a wrong secret cost none, so
+ * the time of a refusal told whether an id existed. Now both are answered from memory after the
+ * first look.
  */
 import { type KeyLookup, publicKeyId, type VerifiableKey } from '@keyward/core';
 import type { InvalidationBus, InvalidationEvent } from './invalidation-bus.ts';
@@ -31,9 +37,13 @@ export function createCachedKeyLookup(options: {
   load: (keyId: string) => Promise<VerifiableKey | undefined>;
   bus: InvalidationBus;
   maxEntries?: number;
+  /** How many unknown ids to remember (default 10,000; the oldest go first). */
+  maxMissingEntries?: number;
 }): CachedKeyLookup {
   const maxEntries = options.maxEntries ?? 100_000;
+  const maxMissing = options.maxMissingEntries ?? 10_000;
   const cache = new Map<string, VerifiableKey>();
+  const missing = new Set<string>();
   // Bumped on every invalidation so a load that started before it cannot cache stale data.
   let generation = 0;
   let hits = 0;
@@ -42,9 +52,12 @@ export function createCachedKeyLookup(options: {
   const onEvent = (event: InvalidationEvent) => {
     generation++;
     switch (event.type) {
-      case 'key':
-        cache.delete(publicKeyId(event.keyId));
+      case 'key': {
+        const id = publicKeyId(event.keyId);
+        cache.delete(id);
+        missing.delete(id);
         break;
+      }
       case 'owner':
         // The keys it owns, and the ownerless keys it is accountable for: their rights follow it.
         for (const [id, key] of cache) {
@@ -53,6 +66,7 @@ export function createCachedKeyLookup(options: {
         break;
       case 'all':
         cache.clear();
+        missing.clear();
         break;
     }
   };
@@ -68,6 +82,7 @@ export function createCachedKeyLookup(options: {
     async findByKeyId(keyId) {
       if (!options.bus.isHealthy()) {
         cache.clear();
+        missing.clear();
         misses++;
         return options.load(keyId);
       }
@@ -76,19 +91,35 @@ export function createCachedKeyLookup(options: {
         hits++;
         return cached;
       }
+      if (missing.has(keyId)) {
+        hits++;
+        return undefined;
+      }
       misses++;
       const startedAt = generation;
       const key = await options.load(keyId);
-      if (key && startedAt === generation && options.bus.isHealthy()) {
-        if (cache.size >= maxEntries) {
-          const oldest = cache.keys().next();
-          if (!oldest.done) cache.delete(oldest.value);
+      if (startedAt === generation && options.bus.isHealthy()) {
+        if (key) {
+          makeRoom(cache, maxEntries);
+          cache.set(keyId, key);
+        } else {
+          makeRoom(missing, maxMissing);
+          missing.add(keyId);
         }
-        cache.set(keyId, key);
       }
       return key;
     },
     stats: () => ({ hits, misses, size: cache.size }),
     close: unsubscribe,
   };
+}
+
+/** Drops the oldest entry when `store` is full (Maps and Sets keep insertion order). */
+function makeRoom(
+  store: { size: number; keys(): IterableIterator<string>; delete(id: string): boolean },
+  max: number,
+) {
+  if (store.size < max) return;
+  const oldest = store.keys().next();
+  if (!oldest.done) store.delete(oldest.value);
 }
