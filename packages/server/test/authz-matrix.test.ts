@@ -28,7 +28,7 @@ const RULES: Record<string, Rule> = {
   'POST /v1/auth/login': { access: 'public' },
   'POST /v1/auth/logout': { access: 'public' },
   'GET /v1/auth/me': { access: 'scope', scope: null },
-  'POST /api_tokens/': { access: 'mint' },
+  'POST /api_tokens': { access: 'mint' },
   'POST /v1/verify': { access: 'scope', scope: 'keys:verify' },
   'GET /v1/events': { access: 'scope', scope: 'keys:verify' },
   'POST /v1/keys': { access: 'scope', scope: 'keys:write' },
@@ -84,7 +84,7 @@ function bodyFor(operation: string, n: number): unknown {
       return { slug: `env${n}`, name: `Env ${n}` };
     case 'POST /v1/scopes':
       return { name: `matrix:scope${n}`, module: 'matrix', moduleTitle: 'Matrix' };
-    case 'POST /api_tokens/':
+    case 'POST /api_tokens':
       return {};
     default:
       return undefined;

@@ -29,7 +29,7 @@ export const AuditQuery = Type.Object(
     ...PageQuery,
     ...Period,
     actor: Type.Optional(Type.String({ maxLength: 100, description: 'Actor id (usr_…, key_…).' })),
-    action: Type.Optional(Type.String({ maxLength: 100 })),
+    action: Type.Optional(Type.String({ maxLength: 100, description: 'Action, e.g. `key.revoke`.' })),
     target: Type.Optional(Type.String({ maxLength: 200, description: 'Target id.' })),
   },
   { additionalProperties: false },
@@ -40,7 +40,12 @@ export const ExportQuery = Type.Object(Period, { additionalProperties: false });
 export const UsageQuery = Type.Object(
   {
     ...Period,
-    granularity: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' })),
+    granularity: Type.Optional(
+      Type.Union([Type.Literal('hour'), Type.Literal('day')], {
+        default: 'hour',
+        description: 'Bucket size.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -28,7 +28,11 @@ export const errorResponses = {
   404: Type.Ref('Error'),
   409: Type.Ref('Error'),
   413: Type.Ref('Error'),
+  414: Type.Ref('Error'),
+  415: Type.Ref('Error'),
   429: Type.Ref('Error'),
+  431: Type.Ref('Error'),
+  500: Type.Ref('Error'),
 } as const;
 
 export const Timestamp = Type.String({ format: 'date-time' });
@@ -42,8 +46,12 @@ export const Actor = Type.Object({
 
 /** Query parameters of a cursor-paginated list. */
 export const PageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Items per page.' }),
+  ),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page.' }),
+  ),
 };
 
 /** A page of `item`. */
@@ -55,7 +63,9 @@ export function PageOf<T extends TSchema>(item: T, title: string) {
 }
 
 /** Path parameter `{id}`. */
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const IdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, description: 'The id (`key_…`, `usr_…`).' }),
+});
 
 /** ISO date-time → epoch ms, or null/undefined passthrough. */
 export function toEpoch<T extends string | null | undefined>(

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Actor, NullableTimestamp, Timestamp } from './common.ts';
+import { Actor, NullableTimestamp, PageQuery, Timestamp } from './common.ts';
 
 const ScopeName = Type.String({ minLength: 1, maxLength: 100 });
 const ResourceId = Type.String({ minLength: 1, maxLength: 200 });
@@ -143,19 +143,16 @@ export const IssuedKey = Type.Intersect(
 
 export const KeyListQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    ownerId: Type.Optional(Type.String({ maxLength: 100 })),
-    environment: Type.Optional(Type.String({ maxLength: 32 })),
+    ...PageQuery,
+    ownerId: Type.Optional(Type.String({ maxLength: 100, description: 'Only keys this user owns.' })),
+    environment: Type.Optional(Type.String({ maxLength: 32, description: 'Only keys of this environment.' })),
     status: Type.Optional(
-      Type.Union([
-        Type.Literal('active'),
-        Type.Literal('disabled'),
-        Type.Literal('expired'),
-        Type.Literal('revoked'),
-      ]),
+      Type.Union(
+        [Type.Literal('active'), Type.Literal('disabled'), Type.Literal('expired'), Type.Literal('revoked')],
+        { description: 'Only keys in this state.' },
+      ),
     ),
-    search: Type.Optional(Type.String({ maxLength: 200 })),
+    search: Type.Optional(Type.String({ maxLength: 200, description: 'Name contains (any case).' })),
   },
   { additionalProperties: false },
 );

@@ -1,34 +1,73 @@
 import { type ScopeQuery, VERIFY_CODES } from '@keyward/core';
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
+
+/** How many lists and `{anyOf}`/`{allOf}` may nest: `{"anyOf": [["a", {"allOf": ["b", "c"]}], "d"]}` has three. */
+export const SCOPE_EXPRESSION_DEPTH = 3;
 
 /**
- * A scope expression: a scope name, a list (all of), `{anyOf}` or `{allOf}`, nested up to a few
- * levels. Written as one schema whose keywords each apply to one JSON type, rather than as a
- * union: a union is tried branch by branch, building an error for each branch that does not
- * match, on every verification (and its errors, one per branch, read worse).
+ * A scope expression, as the server validates it: a scope name, a list (all of), `{anyOf}` or
+ * `{allOf}`, nested at most {@link SCOPE_EXPRESSION_DEPTH} levels. Each level is one schema
+ * whose keywords each apply to one JSON type, rather than a union: a union is tried branch by
+ * branch, building an error for each branch that does not match, on every verification (and
+ * its errors, one per branch, read worse). Levels are written out rather than referring to
+ * themselves, so no reader of the document meets a circular reference.
  */
-const ScopeExpression = Type.Recursive(
-  (Self) => {
-    const Members = Type.Array(Self, { maxItems: 50 });
-    return Type.Unsafe<ScopeQuery>({
-      type: ['string', 'array', 'object'],
-      description:
-        'A scope name, a list of expressions (all of them), `{"anyOf": [...]}` or `{"allOf": [...]}`.',
-      // a scope name
-      minLength: 1,
-      maxLength: 100,
-      // a list
-      items: Self,
-      maxItems: 50,
-      // {anyOf} or {allOf}, exactly one of them
-      properties: { anyOf: Members, allOf: Members },
-      additionalProperties: false,
-      minProperties: 1,
-      maxProperties: 1,
-    });
-  },
-  { $id: 'ScopeExpression', title: 'ScopeExpression' },
-);
+function scopeExpression(depth: number): TSchema {
+  const name = { minLength: 1, maxLength: 100 };
+  if (depth === 0) return Type.String(name);
+  const member = scopeExpression(depth - 1);
+  const members = Type.Array(member, { maxItems: 50 });
+  return Type.Unsafe({
+    type: ['string', 'array', 'object'],
+    // a scope name
+    ...name,
+    // a list
+    items: member,
+    maxItems: 50,
+    // {anyOf} or {allOf}, exactly one of them
+    properties: { anyOf: members, allOf: members },
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+  });
+}
+
+const ScopeExpression = Type.Unsafe<ScopeQuery>({
+  ...scopeExpression(SCOPE_EXPRESSION_DEPTH),
+  $id: 'ScopeExpression',
+  title: 'ScopeExpression',
+});
+
+/**
+ * The same scope expression as the OpenAPI document shows it: each level the union it is
+ * (`oneOf` a name, a list, `{anyOf}`, `{allOf}`), which code generators and API clients
+ * (openapi-typescript, Postman) read as such. `verify.schema.test.ts` keeps the two accepting
+ * the same bodies.
+ */
+export function scopeExpressionDocs(depth = SCOPE_EXPRESSION_DEPTH): Record<string, unknown> {
+  const name = { type: 'string', minLength: 1, maxLength: 100, description: 'A scope name.' };
+  if (depth === 0) return name;
+  const member = scopeExpressionDocs(depth - 1);
+  const list = (description: string) => ({ type: 'array', items: member, maxItems: 50, description });
+  return {
+    oneOf: [
+      name,
+      list('All of these.'),
+      {
+        type: 'object',
+        required: ['anyOf'],
+        additionalProperties: false,
+        properties: { anyOf: list('Any one of these.') },
+      },
+      {
+        type: 'object',
+        required: ['allOf'],
+        additionalProperties: false,
+        properties: { allOf: list('All of these.') },
+      },
+    ],
+  };
+}
 
 export const VerifyBody = Type.Object(
   {

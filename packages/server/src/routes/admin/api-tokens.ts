@@ -28,7 +28,8 @@ export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const guard = ctx.auth.require([], { allowPassword: true });
   return async (app) => {
     app.post(
-      '/api_tokens/',
+      // Served with and without a trailing slash: clients written for `/api_tokens/` keep working.
+      '/api_tokens',
       {
         preHandler: guard,
         // The body is optional: a bare POST with Basic auth is the common call.
@@ -38,6 +39,7 @@ export function apiTokenRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['keys'],
           security: adminSecurity,
+          operationId: 'createPersonalKey',
           summary: 'Get a persistent key for yourself',
           description:
             'Authenticate with HTTP Basic email:password (or a session; or a key holding keys:write, which mints a key no wider than itself). Use the answer as Basic auth (uuid:secret) or as a single token (key). Shown once.',

@@ -51,7 +51,10 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           security: adminSecurity,
+          operationId: 'listAuditEvents',
           summary: "Read the organization's audit trail",
+          description:
+            "The organization's audit trail, newest first, filtered by period, actor, action and target.",
           querystring: AuditQuery,
           response: { 200: PageOf(Type.Ref('AuditEvent'), 'AuditPage'), ...errorResponses },
         },
@@ -81,6 +84,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           security: adminSecurity,
+          operationId: 'exportAuditEvents',
           summary: 'Export every audit event of a period',
           description: 'Newline-delimited JSON (one AuditEvent per line), oldest first, streamed.',
           querystring: ExportQuery,
@@ -118,7 +122,10 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['keys'],
           security: adminSecurity,
+          operationId: 'getKeyUsage',
           summary: 'Verifications of a key by outcome over time',
+          description:
+            'Verification counts by outcome per hour or day, over a period (at most 2,400 buckets).',
           params: IdParams,
           querystring: UsageQuery,
           response: { 200: Usage, ...errorResponses },

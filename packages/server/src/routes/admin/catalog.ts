@@ -68,7 +68,9 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['catalogue'],
           security,
+          operationId: 'listEnvironments',
           summary: 'List environments',
+          description: 'The environments keys may be made for; `isProduction` marks the default target.',
           response: { 200: Type.Object({ items: Type.Array(Environment) }), ...errorResponses },
         },
       },
@@ -88,11 +90,20 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['catalogue'],
           security,
+          operationId: 'listScopes',
           summary: 'List the scope catalogue',
           description:
             'Each scope says whether the caller may grant it on a key owned by `owner` (a user id, or `none` for an ownerless key; default: the caller itself), as creating the key would decide.',
           querystring: Type.Object(
-            { owner: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+            {
+              owner: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 100,
+                  description: 'The owner of the key to be: a user id, or `none`. Default: the caller.',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Type.Object({ items: Type.Array(Scope) }), ...errorResponses },
@@ -130,9 +141,16 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['resources'],
           security,
+          operationId: 'listResources',
           summary: "List the organization's resources",
+          description:
+            "The platform's resources this organization registered; only exposed ones may be granted.",
           querystring: Type.Object(
-            { exposed: Type.Optional(Type.Boolean()) },
+            {
+              exposed: Type.Optional(
+                Type.Boolean({ description: 'Only the resources that may be granted to keys.' }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Type.Object({ items: Type.Array(Resource) }), ...errorResponses },
@@ -163,10 +181,16 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['resources'],
           security,
+          operationId: 'putResource',
           summary: 'Register or change a resource',
           description: 'Only exposed resources may be granted to keys.',
           params: Type.Object({
-            id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }),
+            id: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              pattern: '^[A-Za-z0-9._:-]+$',
+              description: "The platform's own id of the resource, e.g. a workflow id.",
+            }),
           }),
           body: Type.Object(
             { name: Type.String({ minLength: 1, maxLength: 200 }), exposed: Type.Boolean() },

@@ -58,6 +58,7 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'createKey',
           summary: 'Create a key',
           description: 'Creates a key and returns it in full, once. Store it: it cannot be shown again.',
           body: CreateKeyBody,
@@ -83,6 +84,7 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'listKeys',
           summary: 'List keys',
           description: 'Newest first, cursor-paginated. Members see only their own keys.',
           querystring: KeyListQuery,
@@ -110,7 +112,9 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'getKey',
           summary: 'Read a key',
+          description: 'One key: never a secret or digest; its live secrets are shown by slot and hint only.',
           params: IdParams,
           response: { 200: Type.Ref('Key'), ...errorResponses },
         },
@@ -128,6 +132,7 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'updateKey',
           summary: 'Change a key',
           description: 'Fields left out stay as they are; null clears an optional limit.',
           params: IdParams,
@@ -154,6 +159,7 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'revokeKey',
           summary: 'Revoke a key',
           description: 'Revocation is permanent and takes effect at once.',
           params: IdParams,
@@ -178,6 +184,11 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           schema: {
             tags,
             security,
+            operationId: `${action}Key`,
+            description:
+              action === 'enable'
+                ? 'Re-enables a disabled key; needs the rights to make the key as it is (docs/authorization.md).'
+                : 'The key answers DISABLED at once on every node, until it is enabled again.',
             summary: `${action === 'enable' ? 'Enable' : 'Disable'} a key`,
             params: IdParams,
             response: { 200: Type.Ref('Key'), ...errorResponses },
@@ -202,6 +213,7 @@ export function keyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'regenerateKeySecret',
           summary: 'Regenerate a secret',
           description:
             'Issues a new secret for one slot and returns the full key once. With graceSeconds the old secret of that slot stays valid that long.',

@@ -63,7 +63,9 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'listOrgs',
           summary: 'List organizations',
+          description: 'Every organization of the deployment (operator scope `orgs:read`).',
           response: { 200: Type.Object({ items: Type.Array(Type.Ref('Org')) }), ...errorResponses },
         },
       },
@@ -83,7 +85,9 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'createOrg',
           summary: 'Create an organization and its first owner',
+          description: 'A new organization with its first owner (operator scope `orgs:write`).',
           body: Type.Object(
             {
               name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -166,7 +170,9 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'createEnvironment',
           summary: 'Add an environment',
+          description: 'A new environment for every organization (operator scope `catalog:write`).',
           body: Type.Object(
             {
               slug: Type.String({ pattern: KEY_FORMAT.environmentPattern.source }),
@@ -220,7 +226,10 @@ export function operatorRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'createScope',
           summary: 'Add a scope to the catalogue',
+          description:
+            "A new platform scope in the catalogue (operator scope `catalog:write`); Keyward's own scopes are fixed.",
           body: Type.Object(
             {
               name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z][a-z0-9_.:-]*$' }),

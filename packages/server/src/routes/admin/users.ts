@@ -27,12 +27,16 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'listUsers',
           summary: 'List users',
+          description: "The organization's people and service users, newest first, cursor-paginated.",
           querystring: Type.Object(
             {
               ...PageQuery,
-              kind: Type.Optional(UserKind),
-              search: Type.Optional(Type.String({ maxLength: 200 })),
+              kind: Type.Optional({ ...UserKind, description: 'Only people, or only service users.' }),
+              search: Type.Optional(
+                Type.String({ maxLength: 200, description: 'Name or email contains (any case).' }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -55,6 +59,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'createUser',
           summary: 'Create a user or service user',
           description:
             'Emails are unique (plus-addressing allowed). Without a password the user cannot sign in until one is set.',
@@ -81,7 +86,9 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'getUser',
           summary: 'Read a user',
+          description: "One user of the organization; another organization's ids answer 404.",
           params: IdParams,
           response: { 200: Type.Ref('User'), ...errorResponses },
         },
@@ -96,6 +103,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'updateUser',
           summary: 'Change a user',
           description:
             "Disabling a user ends its sessions and makes its keys answer DISABLED at once. The last owner can't be demoted or disabled.",
@@ -117,6 +125,7 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'deleteUser',
           summary: 'Delete a user',
           description: "Revokes the user's keys and ends its sessions.",
           params: IdParams,

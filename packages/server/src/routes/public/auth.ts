@@ -35,6 +35,8 @@ export function authRoutes(ctx: AppContext, login: LoginService): FastifyPluginA
       {
         schema: {
           tags: ['auth'],
+          security: [],
+          operationId: 'signIn',
           summary: 'Sign in with email and password',
           description:
             'Sets the session cookie and returns the CSRF token to send as X-CSRF-Token. Throttled per account and IP.',
@@ -63,6 +65,8 @@ export function authRoutes(ctx: AppContext, login: LoginService): FastifyPluginA
       {
         schema: {
           tags: ['auth'],
+          security: [],
+          operationId: 'signOut',
           summary: 'Sign out',
           description: 'Ends the session of the cookie; with a live session, needs its X-CSRF-Token.',
           response: { 204: Type.Null(), 403: Type.Ref('Error') },
@@ -81,7 +85,10 @@ export function authRoutes(ctx: AppContext, login: LoginService): FastifyPluginA
         schema: {
           tags: ['auth'],
           security: adminSecurity,
+          operationId: 'getSession',
           summary: 'Who am I',
+          description:
+            "The signed-in user (or the key's accountable user), its organization and the Keyward scopes it holds now.",
           response: { 200: Session, ...errorResponses },
         },
       },

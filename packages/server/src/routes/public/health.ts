@@ -11,7 +11,11 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['health'],
+          security: [],
+          operationId: 'getLiveness',
           summary: 'Liveness',
+          description:
+            'Answers 200 while the process runs; for restarting a stuck node, not for routing traffic.',
           response: { 200: Type.Object({ status: Type.Literal('ok') }) },
         },
       },
@@ -22,7 +26,11 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['health'],
+          security: [],
+          operationId: 'getReadiness',
           summary: 'Readiness: the database answers',
+          description:
+            'Answers 200 when this node can serve verifications (its database answers), 503 otherwise.',
           response: { 200: Type.Object({ status: Type.Literal('ready') }), 503: Type.Ref('Error') },
         },
       },

@@ -37,7 +37,11 @@ export function setupRoutes(
       {
         schema: {
           tags: ['setup'],
+          security: [],
+          operationId: 'getSetupStatus',
           summary: 'Whether first-run setup is needed',
+          description:
+            'True until the first organization and owner exist and a setup token was printed at start.',
           response: { 200: Type.Object({ needsSetup: Type.Boolean() }) },
         },
       },
@@ -51,6 +55,8 @@ export function setupRoutes(
       {
         schema: {
           tags: ['setup'],
+          security: [],
+          operationId: 'runSetup',
           summary: 'Create the first organization and owner',
           description:
             'Needs the one-time setup token printed on the server console. Refused once any user exists.',

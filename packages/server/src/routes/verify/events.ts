@@ -43,6 +43,7 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['verify'],
           security: adminSecurity,
+          operationId: 'streamInvalidations',
           summary: 'Stream cache invalidations (Server-Sent Events)',
           description:
             'Each event is JSON: {"type":"key","keyId","orgId"} | {"type":"owner","userId","orgId"} | {"type":"all"}. A caller gets its own organization\'s events; with keys:verify-all, every organization\'s.',

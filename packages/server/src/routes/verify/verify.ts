@@ -29,6 +29,7 @@ export function verifyRoutes(handler: VerifyHandler): FastifyPluginAsyncTypebox 
         schema: {
           tags: ['verify'],
           security: adminSecurity.slice(0, 4),
+          operationId: 'verifyKey',
           summary: 'Verify a key',
           description:
             "Checks, in order: MALFORMED, NOT_FOUND, DISABLED, EXPIRED, ENVIRONMENT_MISMATCH, IP_FORBIDDEN, INSUFFICIENT_SCOPE, RESOURCE_FORBIDDEN, RATE_LIMITED, USAGE_EXCEEDED; the first failure is returned, else VALID. A caller sees only its own organization's keys unless it holds keys:verify-all.",
