@@ -32,7 +32,7 @@ export const ROUTES = {
   'auth.login': 'POST /v1/auth/login',
   'auth.logout': 'POST /v1/auth/logout',
   'auth.me': 'GET /v1/auth/me',
-  'apiTokens.create': 'POST /api_tokens/',
+  'apiTokens.create': 'POST /api_tokens',
   'setup.status': 'GET /v1/setup',
   'setup.run': 'POST /v1/setup',
   'events.stream': 'GET /v1/events',
