@@ -1,5 +1,6 @@
 /** @module @keyward/test-utils — the integration test harness (private). */
 
+export { type FaultMode, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 export {
   bootstrapWithCli,
   KEYWARD_BIN,
