@@ -5,7 +5,8 @@
  * migrations, and repository functions that take the database (or a transaction) first.
  */
 export type { Database } from './database.ts';
-export { openStore, type Store } from './open-store.ts';
+export { postgresClientConfig } from './dialects/postgres.ts';
+export { openStore, type Store, type StoreOptions } from './open-store.ts';
 export {
   type AuditFilter,
   insertAuditEvent,
@@ -61,5 +62,17 @@ export {
   type UserFilter,
   updateUser,
 } from './repositories/user.repository.ts';
-export type { DialectCapabilities, StorageConfig } from './storage-config.ts';
-export { isUniqueViolation } from './storage-error.ts';
+export {
+  DEFAULT_POSTGRES_TIMEOUTS,
+  type DialectCapabilities,
+  type PostgresTimeouts,
+  READ_TIMEOUT_MARGIN_MS,
+  type StorageConfig,
+} from './storage-config.ts';
+export {
+  isStoreUnavailable,
+  isUniqueViolation,
+  normalisePostgresError,
+  StoreUnavailableError,
+  type StoreUnavailableReason,
+} from './storage-error.ts';

@@ -28,9 +28,18 @@ export interface Store {
   loadVerifiableKey(id: string, now: number): Promise<VerifiableKey | undefined>;
   /** Connection pool usage (PostgreSQL); null for SQLite's single connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
-  /** True when the database answers a trivial query. */
-  ping(): Promise<boolean>;
+  /** True when the database answers a trivial query within `timeoutMs` (default 1 s). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** What {@link openStore} reports besides its answers. */
+export interface StoreOptions {
+  /**
+   * Told of connection failures that no caller is waiting on (a pooled connection lost while
+   * idle or between statements); callers waiting on one get a `StoreUnavailableError`.
+   */
+  onConnectionError?: (error: unknown) => void;
 }
 
 /**
@@ -40,7 +49,7 @@ export interface Store {
  * const store = openStore({ driver: 'sqlite', path: './data/keyward.db' });
  * await store.migrate();
  */
-export function openStore(config: StorageConfig): Store {
+export function openStore(config: StorageConfig, options: StoreOptions = {}): Store {
   const { db, capabilities, pool, loadKey } = (() => {
     switch (config.driver) {
       case 'sqlite': {
@@ -54,7 +63,12 @@ export function openStore(config: StorageConfig): Store {
         };
       }
       case 'postgres': {
-        const { dialect, pool } = createPostgresDialect(config.url, config.poolSize);
+        const { dialect, pool } = createPostgresDialect({
+          url: config.url,
+          poolSize: config.poolSize,
+          timeouts: config.timeouts,
+          onError: options.onConnectionError,
+        });
         const db = new Kysely<Database>({ dialect });
         return { db, capabilities: postgresCapabilities, pool, loadKey: createPostgresKeyLoader(db, pool) };
       }
@@ -78,12 +92,26 @@ export function openStore(config: StorageConfig): Store {
     poolStats() {
       return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
-    async ping() {
+    async ping(timeoutMs = 1000) {
+      // The pool may be busy with statements that wait on a database gone silent: a readiness
+      // probe must answer on time all the same.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const answered = db
+        .selectFrom('environments')
+        .select('slug')
+        .limit(1)
+        .execute()
+        .then(
+          () => true,
+          () => false,
+        );
       try {
-        await db.selectFrom('environments').select('slug').limit(1).execute();
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

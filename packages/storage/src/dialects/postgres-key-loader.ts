@@ -15,15 +15,21 @@ import {
   type VerifiableKeyRow,
   verifiableKeyFromRow,
 } from '../repositories/verifiable-key.repository.ts';
+import { normalisePostgresError } from '../storage-error.ts';
 
 export function createPostgresKeyLoader(db: Kysely<Database>, pool: pg.Pool) {
   const query = compileVerifiableKeyQuery(db, jsonArrayFrom);
   return async (id: string, now: number): Promise<VerifiableKey | undefined> => {
-    const result = await pool.query<VerifiableKeyRow>({
-      name: 'keyward_load_verifiable_key',
-      text: query.sql,
-      values: query.values(id, now),
-    });
+    // pg's pool.query destroys a client that failed, so only the error needs normalising.
+    const result = await pool
+      .query<VerifiableKeyRow>({
+        name: 'keyward_load_verifiable_key',
+        text: query.sql,
+        values: query.values(id, now),
+      })
+      .catch((error: unknown) => {
+        throw normalisePostgresError(error);
+      });
     const row = result.rows[0];
     return row && verifiableKeyFromRow(row);
   };
