@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
   BAD_GATEWAY: { status: 502, message: 'The upstream did not answer.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry shortly.' },
+  LIMITER_UNAVAILABLE: { status: 503, message: 'The rate limiter is unavailable; retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A stable, documented error code. */

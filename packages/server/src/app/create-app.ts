@@ -34,12 +34,13 @@ import { connectAdapters } from './app-adapters.ts';
 import type { AppContext } from './app-context.ts';
 import { createServices } from './app-services.ts';
 import { clientErrorHandler, frameworkErrors } from './client-errors.ts';
-import { errorHandler, sendError } from './error-handler.ts';
+import { createErrorHandler, sendError } from './error-handler.ts';
 import { httpServerFactory } from './http-server.ts';
 import { parseJsonBody } from './json-body.ts';
 import { createLogger } from './logger.ts';
 import { type AppMetrics, createMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
+import { createOutageLog, type OutageReporter } from './outage-log.ts';
 import { PAGE_HEADERS, UI_CSP } from './page-headers.ts';
 import { clientAddressOf, requestIdOf } from './request-identity.ts';
 import { createValidatorCompiler } from './validators.ts';
@@ -103,6 +104,8 @@ function createFastify(deps: {
   metrics: AppMetrics;
   uiDir: string | undefined;
   verifyHandler: () => VerifyHandler;
+  /** Told of every answer a dependency's outage caused. */
+  outages: OutageReporter;
 }) {
   const { config } = deps;
   const app = Fastify({
@@ -132,7 +135,7 @@ function createFastify(deps: {
   // Bodies are validated strictly and query strings coerced (validators.ts); Fastify's own Ajv
   // is never used.
   app.setValidatorCompiler(createValidatorCompiler());
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(createErrorHandler(deps.outages));
   // Outside every route group, so it does what their hooks do: the request id, the metrics.
   app.setNotFoundHandler((request, reply) => {
     reply.raw.once('finish', () =>
@@ -172,6 +175,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   const { config, store } = deps;
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
+  const outages = createOutageLog(logger, 'store unavailable');
   const adapters = await connectAdapters(config, logger, deps.bus);
   const metrics = createMetrics({ store, cacheStats: () => context.verification.lookup.stats() });
   const { context, login } = await createServices({
@@ -193,6 +197,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     bodyLimit: config.bodyLimit,
     clientAddress: clientAddressOf(config.trustProxy),
     recordRequest: metrics.recorderFor('/v1/verify', 'POST'),
+    outages,
   });
 
   const app = createFastify({
@@ -201,6 +206,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
     metrics,
     uiDir: deps.uiDir,
     verifyHandler: () => verifyHandler,
+    outages,
   });
   await registerOpenApi(app);
   // Siblings: the verify route runs none of the admin API's hooks.

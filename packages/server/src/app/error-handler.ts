@@ -2,12 +2,15 @@
  * @module Error rendering
  *
  * One handler turns every failure into `{ error: { code, message, requestId, docs } }`.
- * Expected failures are {@link KeywardError}s; framework errors (validation, body parsing,
- * size) are mapped to stable codes; anything else is logged in full and answered with a
- * generic `INTERNAL_ERROR`, never with its message.
+ * Expected failures are {@link KeywardError}s; an unavailable store is `STORE_UNAVAILABLE`
+ * (503, with `Retry-After`); framework errors (validation, body parsing, size) are mapped to
+ * stable codes; anything else is logged in full and answered with a generic `INTERNAL_ERROR`,
+ * never with its message.
  */
-import { ERROR_CODES, type ErrorCode, isKeywardError } from '@keyward/core';
+import { ERROR_CODES, type ErrorCode, isKeywardError, KeywardError } from '@keyward/core';
+import { isStoreUnavailable } from '@keyward/storage';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import type { OutageReporter } from './outage-log.ts';
 
 const DOCS_BASE = 'docs/errors.md#';
 
@@ -61,6 +64,30 @@ export function sendError(reply: FastifyReply, code: ErrorCode, options: ErrorOp
     .send(errorBody(code, String(reply.request.id), options));
 }
 
+/**
+ * `Retry-After` of an outage's 503, in seconds: a node finds a returning database or Redis
+ * within about a second (connections are replaced on next use, Redis reconnects every ≤ 1 s).
+ */
+export const OUTAGE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The stable error an expected failure stands for: a {@link KeywardError} as it is, an
+ * unavailable store as `STORE_UNAVAILABLE`; undefined for anything else (a bug). Shared by the
+ * Fastify routes and the verify fast path, so both answer an outage alike.
+ */
+export function expectedError(error: unknown, outages?: OutageReporter): KeywardError | undefined {
+  if (isKeywardError(error)) return error;
+  if (isStoreUnavailable(error)) {
+    outages?.(error.reason);
+    return new KeywardError('STORE_UNAVAILABLE', {
+      message: error.message,
+      cause: error,
+      headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
+    });
+  }
+  return undefined;
+}
+
 const FRAMEWORK_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -87,11 +114,21 @@ export function describeValidation(errors: readonly AjvError[] | undefined, wher
   return { message, details: field ? { field } : undefined };
 }
 
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (isKeywardError(error)) {
-    if (error.headers) reply.headers(error.headers);
-    return sendError(reply, error.code, { message: error.message, details: error.details });
-  }
+/**
+ * The app's one error handler; `outages` is told of every answer a dependency's outage caused.
+ */
+export function createErrorHandler(outages: OutageReporter) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const expected = expectedError(error, outages);
+    if (expected) {
+      if (expected.headers) reply.headers(expected.headers);
+      return sendError(reply, expected.code, { message: expected.message, details: expected.details });
+    }
+    return unexpectedError(error, request, reply);
+  };
+}
+
+function unexpectedError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error.validation) {
     return sendError(
       reply,

@@ -20,7 +20,10 @@ export const ErrorBody = Type.Object(
   { $id: 'Error', title: 'Error' },
 );
 
-/** Responses every authenticated route may give. */
+/**
+ * Responses every authenticated route may give; 503 is `STORE_UNAVAILABLE` or
+ * `LIMITER_UNAVAILABLE` during an outage, with `Retry-After`.
+ */
 export const errorResponses = {
   400: Type.Ref('Error'),
   401: Type.Ref('Error'),
@@ -33,6 +36,10 @@ export const errorResponses = {
   429: Type.Ref('Error'),
   431: Type.Ref('Error'),
   500: Type.Ref('Error'),
+  503: Type.Ref('Error', {
+    description:
+      'The database or the rate limiter is unavailable (STORE_UNAVAILABLE, LIMITER_UNAVAILABLE); see Retry-After.',
+  }),
 } as const;
 
 export const Timestamp = Type.String({ format: 'date-time' });

@@ -23,12 +23,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ERROR_CODES, isKeywardError, KeywardError, queryKeysIn } from '@keyward/core';
+import { ERROR_CODES, KeywardError, queryKeysIn } from '@keyward/core';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
-import { describeValidation, errorBody, errorHeaders } from '../../app/error-handler.ts';
+import { describeValidation, errorBody, errorHeaders, expectedError } from '../../app/error-handler.ts';
 import { parseJsonBody } from '../../app/json-body.ts';
 import type { RequestRecorder } from '../../app/metrics.ts';
+import type { OutageReporter } from '../../app/outage-log.ts';
 import { requestIdFrom } from '../../app/request-identity.ts';
 import { type HeldResponse, ResponseBatch } from '../../app/response-batch.ts';
 import { createValidatorCompiler } from '../../app/validators.ts';
@@ -59,6 +60,8 @@ export interface VerifyHandlerDeps {
   clientAddress: (request: IncomingMessage) => string;
   /** Counts an answer in the route's request metrics. */
   recordRequest: RequestRecorder;
+  /** Told of every answer an unavailable store caused (the app's error handler's). */
+  outages: OutageReporter;
 }
 
 export interface VerifyHandler {
@@ -352,11 +355,11 @@ class VerifyExchange implements HeldResponse, CallerRequest, AuthLog {
   }
 
   fail(error: unknown): void {
-    if (!isKeywardError(error)) {
+    let failure = expectedError(error, this.shared.outages);
+    if (!failure) {
       this.shared.logger.error({ requestId: this.requestId, err: error }, 'unhandled error');
-      error = new KeywardError('INTERNAL_ERROR');
+      failure = new KeywardError('INTERNAL_ERROR');
     }
-    const failure = error as KeywardError;
     const body = errorBody(failure.code, this.requestId, {
       message: failure.message,
       details: failure.details,
