@@ -23,6 +23,8 @@ export interface AppMetrics {
   verifications: VerificationSink;
   /** Counts answered requests of one route (the admin API's hook uses it; so does the verify handler). */
   recorderFor(route: string, method: string): RequestRecorder;
+  /** Counts a call the rate limiter refused because Redis could not count it. */
+  limiterFailedClosed(reason: string): void;
   /** Adds the request hooks and `GET /metrics`. */
   install(app: FastifyInstance): void;
 }
@@ -94,6 +96,13 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
     },
   });
 
+  const failedClosed = new Counter({
+    name: 'keyward_limiter_fail_closed_total',
+    help: 'Calls refused (LIMITER_UNAVAILABLE) because Redis could not count them, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+
   // Each route's series are bound once; the label sets are few (routes, methods, statuses).
   const recorders = new Map<string, RequestRecorder>();
   const recorderFor = (route: string, method: string): RequestRecorder => {
@@ -129,6 +138,7 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
     registry,
     verifications: { record: (event) => countOutcome(event.code) },
     recorderFor,
+    limiterFailedClosed: (reason) => failedClosed.inc({ reason }),
     install(app) {
       app.addHook('onResponse', async (request, reply) => {
         const route = request.routeOptions.url ?? 'unmatched';
