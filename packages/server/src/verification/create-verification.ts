@@ -18,6 +18,7 @@ import { type CachedKeyLookup, createCachedKeyLookup } from './cached-key-lookup
 import { loadEnvironmentRegistry, type RefreshableEnvironmentRegistry } from './environment-registry.ts';
 import type { InvalidationBus } from './invalidation-bus.ts';
 import { createUsageBatcher, type UsageBatcher } from './usage-batcher.ts';
+import { createUsageSpool } from './usage-spool.ts';
 
 /** The verification machinery of one node. */
 export interface Verification {
@@ -38,6 +39,8 @@ export async function createVerification(deps: {
   quota?: QuotaLedger;
   /** Also told of every outcome (metrics). */
   observer?: VerificationSink;
+  /** Directory of the usage spool (see usage-spool.ts); without it, unwritten counts are lost at stop. */
+  spoolDir?: string;
   onBackgroundError?: (error: unknown) => void;
 }): Promise<Verification> {
   const environments = await loadEnvironmentRegistry(deps.store);
@@ -45,7 +48,14 @@ export async function createVerification(deps: {
     bus: deps.bus,
     load: (keyId) => deps.store.loadVerifiableKey(newId('key', keyId), deps.clock()),
   });
-  const usage = createUsageBatcher({ store: deps.store, onError: deps.onBackgroundError });
+  const usage = createUsageBatcher({
+    store: deps.store,
+    spool: deps.spoolDir === undefined ? undefined : createUsageSpool(deps.spoolDir),
+    onError: deps.onBackgroundError,
+  });
+  // Counts an earlier node could not write before it stopped; a database that fails now
+  // leaves them spooled for the next start rather than keep this one from serving.
+  await usage.replaySpool().catch((error) => deps.onBackgroundError?.(error));
   const verifier = createVerifier({
     prefix: deps.keyPrefix,
     lookup,

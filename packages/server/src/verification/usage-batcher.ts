@@ -4,18 +4,31 @@
  * Verification writes no row synchronously. Each outcome of a known key is counted in memory
  * (per key, hour and outcome) and the latest successful use per key is kept; both are flushed
  * in one transaction every `flushIntervalMs` and on shutdown. A failed flush puts its batch
- * back, so nothing counted is lost while the database is briefly away.
+ * back, so nothing counted is lost while the database is briefly away. What cannot be written
+ * by the time the node stops goes to the spool (usage-spool.ts), which the next start replays.
  */
 import type { VerificationSink } from '@keyward/core';
 import { addUsage, type Store, type UsageIncrement } from '@keyward/storage';
+import type { SpooledUsage, UsageSpool } from './usage-spool.ts';
 
 const HOUR_MS = 3_600_000;
 const ROWS_PER_INSERT = 500;
 
-/** A sink that batches; `flush()` writes what is pending, `close()` flushes and stops. */
+/**
+ * A sink that batches; `flush()` writes what is pending, `close()` flushes and stops, spooling
+ * what it could not write.
+ */
 export interface UsageBatcher extends VerificationSink {
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Writes the spool files earlier nodes left (at start, before serving). */
+  replaySpool(): Promise<number>;
+  /**
+   * Saves everything not yet written to the spool at once, synchronously, including a flush
+   * still under way: for a shutdown out of time. Such a flush may yet commit, so its counts may
+   * then be counted twice; without the spool they would be lost.
+   */
+  spoolNow(): void;
 }
 
 interface Pending {
@@ -48,12 +61,23 @@ function add(
 
 const empty = (): Pending => ({ counts: new Map(), lastUsed: new Map() });
 
+const isEmpty = (batch: Pending) => batch.counts.size === 0 && batch.lastUsed.size === 0;
+
+const spooled = (batch: Pending): SpooledUsage => ({
+  counts: [...batch.counts.values()].flat(),
+  lastUsed: [...batch.lastUsed],
+});
+
 export function createUsageBatcher(options: {
   store: Store;
   flushIntervalMs?: number;
+  /** Where counts go that cannot be written when the node stops; without it they are lost. */
+  spool?: UsageSpool;
   onError?: (error: unknown) => void;
 }): UsageBatcher {
   let pending = empty();
+  /** The batch a flush is writing. */
+  let writing: Pending | null = null;
   let flushing: Promise<void> | null = null;
 
   function merge(into: Pending, from: Pending) {
@@ -65,12 +89,16 @@ export function createUsageBatcher(options: {
   }
 
   async function write(batch: Pending): Promise<void> {
-    if (batch.counts.size === 0 && batch.lastUsed.size === 0) return;
-    const rows = [...batch.counts.values()].flat();
+    if (isEmpty(batch)) return;
+    await writeSpooled(spooled(batch));
+  }
+
+  async function writeSpooled(usage: SpooledUsage): Promise<void> {
+    const rows = usage.counts;
     await options.store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
         await addUsage(trx, rows.slice(i, i + ROWS_PER_INSERT));
-      for (const [keyId, at] of batch.lastUsed) {
+      for (const [keyId, at] of usage.lastUsed) {
         await trx
           .updateTable('api_keys')
           .set({ last_used_at: at })
@@ -85,12 +113,29 @@ export function createUsageBatcher(options: {
     while (flushing) await flushing;
     const batch = pending;
     pending = empty();
+    writing = batch;
     flushing = write(batch).catch((error) => {
-      merge(pending, batch);
+      // Unless spoolNow has saved it meanwhile, the batch waits for the next flush.
+      if (writing === batch) merge(pending, batch);
       options.onError?.(error);
     });
     await flushing;
+    writing = null;
     flushing = null;
+  };
+
+  const spoolNow = () => {
+    const all = empty();
+    merge(all, pending);
+    if (writing) merge(all, writing);
+    pending = empty();
+    writing = null;
+    if (isEmpty(all)) return;
+    if (!options.spool) {
+      options.onError?.(new Error('usage counts lost: no spool'));
+      return;
+    }
+    options.spool.save(spooled(all));
   };
 
   const timer = setInterval(() => void flush(), options.flushIntervalMs ?? 1000);
@@ -108,6 +153,12 @@ export function createUsageBatcher(options: {
     async close() {
       clearInterval(timer);
       await flush();
+      // The database did not take them: keep them for the next start.
+      if (!isEmpty(pending)) spoolNow();
     },
+    async replaySpool() {
+      return options.spool ? options.spool.replay(writeSpooled) : 0;
+    },
+    spoolNow,
   };
 }
