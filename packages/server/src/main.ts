@@ -2,7 +2,9 @@
  * @module Server process
  *
  * Opens the store, migrates, builds the app and listens. SIGTERM and SIGINT close the server
- * gracefully: stop accepting, finish in-flight requests, flush usage, close the database.
+ * gracefully: stop accepting, finish in-flight requests, flush usage, close the database. Every
+ * one of those waits is bounded by the database's timeouts, and the whole by
+ * `shutdownTimeoutMs`: past it, the usage not yet written is spooled and the process exits.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -32,7 +34,9 @@ export async function startServer(
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const peppers = loadPeppers({ pepper: config.pepper, dataDir: config.dataDir });
-  const store = openStore(config.storage);
+  const store = openStore(config.storage, {
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
+  });
   const migrations = await store.migrate();
   if (migrations.error) {
     await store.close();
@@ -42,7 +46,7 @@ export async function startServer(
     logger.info({ migration: result.migrationName, status: result.status }, 'migration');
 
   const setupToken = randomBytes(18).toString('base64url');
-  const { app } = await createApp({
+  const { app, context } = await createApp({
     config,
     store,
     peppers,
@@ -78,6 +82,12 @@ export async function startServer(
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         logger.info({ signal }, 'shutting down');
+        const deadline = setTimeout(() => {
+          logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; usage spooled');
+          context.verification.usage.spoolNow();
+          process.exit(1);
+        }, config.shutdownTimeoutMs);
+        deadline.unref();
         close().then(
           () => process.exit(0),
           (error) => {

@@ -4,6 +4,7 @@
  * The services and the verification machinery of one node, as route plugins receive them
  * ({@link AppContext}), built over the store and the adapters.
  */
+import { join } from 'node:path';
 import { createSecretHasher, KeywardError, type Pepper } from '@keyward/core';
 import { findOrg, listOrgs, type Store } from '@keyward/storage';
 import type { Logger } from 'pino';
@@ -45,6 +46,7 @@ export async function createServices(deps: {
     observer: deps.metrics.verifications,
     rateLimiter: adapters.rateLimiter,
     quota: createDatabaseQuotaLedger(store),
+    spoolDir: join(config.dataDir, 'usage-spool'),
     onBackgroundError: (error) => logger.error({ err: error }, 'usage flush failed'),
   });
   const failureGuard = createFailureGuard();

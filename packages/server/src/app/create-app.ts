@@ -176,8 +176,14 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const outages = createOutageLog(logger, 'store unavailable');
-  const adapters = await connectAdapters(config, logger, deps.bus);
-  const metrics = createMetrics({ store, cacheStats: () => context.verification.lookup.stats() });
+  const metrics = createMetrics({
+    store,
+    cacheStats: () => context.verification.lookup.stats(),
+  });
+  const adapters = await connectAdapters(config, logger, {
+    bus: deps.bus,
+    onLimiterFailClosed: (reason) => metrics.limiterFailedClosed(reason),
+  });
   const { context, login } = await createServices({
     config,
     store,

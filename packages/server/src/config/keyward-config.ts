@@ -9,6 +9,8 @@ export interface KeywardConfig {
   redisUrl: string | null;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
   redisPrefix: string;
+  /** How long a node waits on Redis, in ms: to connect, and for each command's reply. */
+  redisTimeouts: { connectMs: number; commandMs: number };
   keyPrefix: string;
   allowQueryKey: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -24,4 +26,9 @@ export interface KeywardConfig {
   requestTimeoutMs: number;
   /** Open connections a node accepts at once; more are refused. */
   maxConnections: number;
+  /**
+   * Time SIGTERM has to finish in-flight requests, flush usage and close connections, in ms;
+   * past it, pending usage goes to the spool file and the process exits.
+   */
+  shutdownTimeoutMs: number;
 }

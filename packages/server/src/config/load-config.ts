@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { KEY_FORMAT } from '@keyward/core';
+import { DEFAULT_POSTGRES_TIMEOUTS } from '@keyward/storage';
 import type { KeywardConfig } from './keyward-config.ts';
 
 /** Raised for invalid configuration; the message names the variable and the problem. */
@@ -23,7 +24,16 @@ const DEFAULTS = {
   logLevel: 'info',
   poolSize: 10,
   bodyLimit: 64 * 1024,
+  db: DEFAULT_POSTGRES_TIMEOUTS,
+  // A healthy Redis answers in well under a millisecond; a busy one may stall for a few
+  // hundred. Waiting up to a second tells a slow Redis from a lost one without failing closed.
+  redisConnectTimeoutMs: 2000,
+  redisCommandTimeoutMs: 1000,
+  shutdownTimeoutMs: 10_000,
 } as const;
+
+/** Bounds of every timeout setting, in ms. */
+const TIMEOUT_RANGE: [number, number] = [50, 600_000];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,6 +56,10 @@ function parseInteger(
   if (n < range[0] || n > range[1])
     throw new ConfigError(`${name} must be between ${range[0]} and ${range[1]}, got ${n}`);
   return n;
+}
+
+function parseTimeout(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  return parseInteger(name, env[name], fallback, TIMEOUT_RANGE);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -73,6 +87,16 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
       driver: 'postgres',
       url: databaseUrl,
       poolSize: parseInteger('KEYWARD_DB_POOL_SIZE', env.KEYWARD_DB_POOL_SIZE, DEFAULTS.poolSize, [1, 1000]),
+      timeouts: {
+        connectMs: parseTimeout(env, 'KEYWARD_DB_CONNECT_TIMEOUT_MS', DEFAULTS.db.connectMs),
+        statementMs: parseTimeout(env, 'KEYWARD_DB_STATEMENT_TIMEOUT_MS', DEFAULTS.db.statementMs),
+        idleInTransactionMs: parseTimeout(
+          env,
+          'KEYWARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+          DEFAULTS.db.idleInTransactionMs,
+        ),
+        keepAliveMs: parseTimeout(env, 'KEYWARD_DB_KEEPALIVE_MS', DEFAULTS.db.keepAliveMs),
+      },
     };
   } else if (databaseUrl.startsWith('sqlite:')) {
     storage = { driver: 'sqlite', path: resolve(databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '')) };
@@ -110,6 +134,10 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
     storage,
     redisUrl,
     redisPrefix: env.KEYWARD_REDIS_PREFIX || 'keyward:',
+    redisTimeouts: {
+      connectMs: parseTimeout(env, 'KEYWARD_REDIS_CONNECT_TIMEOUT_MS', DEFAULTS.redisConnectTimeoutMs),
+      commandMs: parseTimeout(env, 'KEYWARD_REDIS_COMMAND_TIMEOUT_MS', DEFAULTS.redisCommandTimeoutMs),
+    },
     keyPrefix,
     allowQueryKey: parseBoolean('KEYWARD_ALLOW_QUERY_KEY', env.KEYWARD_ALLOW_QUERY_KEY, false),
     logLevel,
@@ -137,5 +165,6 @@ export function loadConfig(env: Record<string, string | undefined>): KeywardConf
       10_000,
       [1, 1_000_000],
     ),
+    shutdownTimeoutMs: parseTimeout(env, 'KEYWARD_SHUTDOWN_TIMEOUT_MS', DEFAULTS.shutdownTimeoutMs),
   });
 }
