@@ -2,14 +2,14 @@
  * Two real Keyward nodes (child processes) on one PostgreSQL database and one Redis, on
  * loopback, as docs/deployment.md describes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   bootstrapWithCli,
+  callApi as call,
   createTestDatabase,
   type KeywardProcess,
   startKeyward,
+  startRedisServer,
   TEST_PEPPER,
   type TestDatabase,
 } from '@keyward/test-utils';
@@ -17,46 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REDIS_URL = process.env.KEYWARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits for `text` on a child's standard output (redis-server's readiness line). */
-function waitForOutput(child: ChildProcess, text: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}": ${seen}`)), timeoutMs);
-    const onData = (data: Buffer) => {
-      seen += data;
-      if (seen.includes(text)) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-  });
-}
-
 type Node = KeywardProcess;
-
-async function call(url: string, key: string, path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(url + path, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Api-Key ${key}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 describe('postgres + redis: two nodes', () => {
   let database: TestDatabase;
@@ -156,26 +117,13 @@ describe('postgres + a Redis that goes away', () => {
   it('fails closed for rate limits, distrusts caches, and recovers when Redis is back', async () => {
     const database = await createTestDatabase('postgres');
     if (database.storage.driver !== 'postgres') throw new Error('unreachable');
-    const redisPort = await freePort();
-    const startRedis = () =>
-      spawn('redis-server', [
-        '--port',
-        String(redisPort),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ]);
-    let redis = startRedis();
-    await waitForOutput(redis, 'Ready to accept connections');
+    const redis = await startRedisServer();
     const env = {
       ...process.env,
       KEYWARD_DATABASE_URL: database.storage.url,
       KEYWARD_DATA_DIR: database.dataDir,
       KEYWARD_PEPPER: TEST_PEPPER,
-      KEYWARD_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      KEYWARD_REDIS_URL: redis.url,
       KEYWARD_LOG_LEVEL: 'error',
     };
     const admin = (await bootstrapWithCli(env)).apiKey;
@@ -194,8 +142,7 @@ describe('postgres + a Redis that goes away', () => {
         (await call(b.url, admin, '/v1/verify', { method: 'POST', body: { key: limited.key } })).body.code,
       ).toBe('VALID');
 
-      redis.kill('SIGKILL');
-      await new Promise((resolve) => redis.once('close', resolve));
+      await redis.kill();
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Limits fail closed, as an outage (not as the key's fault); keys without limits still
       // verify, from the database.
@@ -212,8 +159,7 @@ describe('postgres + a Redis that goes away', () => {
       ).toBe('NOT_FOUND');
       expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
 
-      redis = startRedis();
-      await waitForOutput(redis, 'Ready to accept connections');
+      await redis.start();
       let code = '';
       const deadline = Date.now() + 10_000;
       while (code !== 'VALID' && Date.now() < deadline) {
@@ -226,7 +172,7 @@ describe('postgres + a Redis that goes away', () => {
       expect(b.child.exitCode).toBeNull();
     } finally {
       await Promise.all([a.stop(), b.stop()]);
-      redis.kill('SIGKILL');
+      await redis.kill();
       await database.drop();
     }
   }, 90_000);

@@ -1,5 +1,12 @@
 /** @module @keyward/test-utils — the integration test harness (private). */
 
+export { type ApiAnswer, callApi } from './api-call.ts';
+export {
+  FAULT_TEST_TIMEOUTS,
+  type FaultCluster,
+  startFaultCluster,
+  waitUntil,
+} from './fault-cluster.ts';
 export { type FaultMode, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 export {
   bootstrapWithCli,
@@ -12,6 +19,7 @@ export {
   TEST_PEPPER,
   waitForListening,
 } from './processes.ts';
+export { freePort, type RedisServer, startRedisServer } from './redis-server.ts';
 export {
   cpuMicrosOf,
   HAS_TASKSET,

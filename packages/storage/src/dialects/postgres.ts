@@ -6,7 +6,7 @@ import {
   type PostgresTimeouts,
   READ_TIMEOUT_MARGIN_MS,
 } from '../storage-config.ts';
-import { isStoreUnavailable, normalisePostgresError } from '../storage-error.ts';
+import { isStoreUnavailable, normalisePostgresError, type StoreUnavailableError } from '../storage-error.ts';
 
 /** PostgreSQL capabilities: a pool of connections and LISTEN/NOTIFY. */
 export const postgresCapabilities: DialectCapabilities = Object.freeze({
@@ -47,17 +47,22 @@ function normalisingPool(pool: pg.Pool): PostgresPool {
       const client = await pool.connect().catch((error: unknown) => {
         throw normalisePostgresError(error);
       });
-      let broken = false;
+      let broken: StoreUnavailableError | null = null;
       const guarded = {
-        query: (sql: string, parameters: readonly unknown[]) =>
-          client.query(sql, parameters as unknown[]).catch((error: unknown) => {
+        query: (sql: string, parameters: readonly unknown[]) => {
+          // A broken connection is not asked again (Kysely's ROLLBACK after a failed statement
+          // would wait out another timeout): the statement fails as the last one did.
+          if (broken) return Promise.reject(broken);
+          return client.query(sql, parameters as unknown[]).catch((error: unknown) => {
             const normalised = normalisePostgresError(error);
             // The server cancelled the statement itself: the connection is fine.
-            if (isStoreUnavailable(normalised) && (error as { code?: unknown }).code !== '57014')
-              broken = true;
+            if (isStoreUnavailable(normalised) && (error as { code?: unknown }).code !== '57014') {
+              broken = normalised;
+            }
             throw normalised;
-          }),
-        release: (destroy?: boolean) => client.release(destroy || broken),
+          });
+        },
+        release: (destroy?: boolean) => client.release(destroy || broken !== null),
       };
       return guarded as unknown as PostgresPoolClient;
     },

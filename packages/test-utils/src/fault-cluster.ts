@@ -1,0 +1,115 @@
+/**
+ * @module Fault cluster
+ *
+ * Several real Keyward nodes (child processes) on a PostgreSQL database of their own, reached
+ * through a {@link FaultProxy}, so a test can cut, stall or slow the database under them, and
+ * terminate its backends, without touching anything another test uses. Redis, when given, is
+ * the test's own too (see redis-server.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
+import { bootstrapWithCli, type KeywardProcess, startKeyward, TEST_PEPPER } from './processes.ts';
+import { createTestDatabase, type TestDatabase } from './test-databases.ts';
+
+/**
+ * Short waits on PostgreSQL, so a fault test sees timeouts in seconds: a statement is given up
+ * after 1.5 s (statement timeout and its read margin), a connection after 1 s.
+ */
+export const FAULT_TEST_TIMEOUTS = {
+  KEYWARD_DB_CONNECT_TIMEOUT_MS: '1000',
+  KEYWARD_DB_STATEMENT_TIMEOUT_MS: '1000',
+  KEYWARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '2000',
+  KEYWARD_DB_KEEPALIVE_MS: '1000',
+  KEYWARD_SHUTDOWN_TIMEOUT_MS: '6000',
+} as const;
+
+/** Nodes on a database behind a fault proxy. */
+export interface FaultCluster {
+  database: TestDatabase;
+  /** Between every node and PostgreSQL. */
+  postgres: FaultProxy;
+  /** The nodes' environment (the database through the proxy). */
+  env: NodeJS.ProcessEnv;
+  /** The bootstrap admin's key (every Keyward scope). */
+  admin: string;
+  nodes: KeywardProcess[];
+  /** Stops node `index` (SIGTERM) and starts it again; resolves once it listens. */
+  restart(index: number): Promise<KeywardProcess>;
+  /** Terminates every backend of the cluster's database, as a failover or restart would. */
+  terminateBackends(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Starts `nodes` nodes (default 2); `env` adds variables (e.g. `KEYWARD_REDIS_URL`). */
+export async function startFaultCluster(
+  options: { nodes?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<FaultCluster> {
+  const database = await createTestDatabase('postgres');
+  if (database.storage.driver !== 'postgres') throw new Error('unreachable');
+  const direct = database.storage.url;
+  const target = new URL(direct);
+  const postgres = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxied = new URL(direct);
+  proxied.port = String(postgres.port);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KEYWARD_DATABASE_URL: proxied.toString(),
+    KEYWARD_DATA_DIR: database.dataDir,
+    KEYWARD_PEPPER: TEST_PEPPER,
+    KEYWARD_REDIS_PREFIX: `kwtest:${randomBytes(4).toString('hex')}:`,
+    KEYWARD_LOG_LEVEL: 'error',
+    ...FAULT_TEST_TIMEOUTS,
+    ...options.env,
+  };
+  const { apiKey: admin } = await bootstrapWithCli({ ...env, KEYWARD_DATABASE_URL: direct });
+  const nodes = await Promise.all(Array.from({ length: options.nodes ?? 2 }, () => startKeyward(env)));
+  return {
+    database,
+    postgres,
+    env,
+    admin,
+    nodes,
+    async restart(index) {
+      await nodes[index]?.stop();
+      const node = await startKeyward(env);
+      nodes[index] = node;
+      return node;
+    },
+    async terminateBackends() {
+      const client = new pg.Client({ connectionString: direct });
+      await client.connect();
+      try {
+        const result = await client.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        );
+        return result.rowCount ?? 0;
+      } finally {
+        await client.end();
+      }
+    },
+    async close() {
+      await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+      await postgres.close();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns true; resolves with the time that took, in
+ * ms, or rejects after `timeoutMs`.
+ */
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<number> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${options.what ?? 'condition'} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+  return performance.now() - started;
+}
