@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ApiAnswer } from './api-call.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { bootstrapWithCli, type KeywardProcess, startKeyward, TEST_PEPPER } from './processes.ts';
 import { createTestDatabase, type TestDatabase } from './test-databases.ts';
@@ -112,4 +113,36 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
   return performance.now() - started;
+}
+
+/** Load kept up by {@link startLoad}. */
+export interface Load {
+  /** Every answer so far, in the order they came. */
+  readonly answers: ApiAnswer[];
+  /** Stops the workers once their calls in flight are answered; resolves with every answer. */
+  stop(): Promise<ApiAnswer[]>;
+}
+
+/** Keeps `workers` loops calling `call` (with the worker's number and its call count) until stopped. */
+export function startLoad(workers: number, call: (worker: number, i: number) => Promise<ApiAnswer>): Load {
+  const answers: ApiAnswer[] = [];
+  let running = true;
+  const loops = Array.from({ length: workers }, async (_, worker) => {
+    for (let i = 0; running; i++) answers.push(await call(worker, i));
+  });
+  return {
+    answers,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return answers;
+    },
+  };
+}
+
+/** How many answers had each status, for a log line. */
+export function statusCounts(answers: readonly ApiAnswer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const answer of answers) counts[answer.status] = (counts[answer.status] ?? 0) + 1;
+  return counts;
 }

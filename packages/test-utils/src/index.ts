@@ -4,7 +4,10 @@ export { type ApiAnswer, callApi } from './api-call.ts';
 export {
   FAULT_TEST_TIMEOUTS,
   type FaultCluster,
+  type Load,
   startFaultCluster,
+  startLoad,
+  statusCounts,
   waitUntil,
 } from './fault-cluster.ts';
 export { type FaultMode, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
