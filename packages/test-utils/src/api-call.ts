@@ -8,7 +8,7 @@
 /** An answer: status (0 when no answer came), JSON body (null when none), time taken in ms. */
 export interface ApiAnswer {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the route answers
+  /** Tests read whatever the route answered. */
   body: any;
   ms: number;
   headers: Headers | null;
