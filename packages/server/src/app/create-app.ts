@@ -179,6 +179,7 @@ export async function createApp(deps: AppDeps): Promise<KeywardApp> {
   const metrics = createMetrics({
     store,
     cacheStats: () => context.verification.lookup.stats(),
+    unwrittenUsage: () => context.verification.usage.unwritten(),
   });
   const adapters = await connectAdapters(config, logger, {
     bus: deps.bus,

@@ -29,7 +29,12 @@ export interface AppMetrics {
   install(app: FastifyInstance): void;
 }
 
-export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheStats }): AppMetrics {
+export function createMetrics(deps: {
+  store: Store;
+  cacheStats: () => KeyCacheStats;
+  /** Verifications counted but not yet written to the database. */
+  unwrittenUsage: () => number;
+}): AppMetrics {
   const registry = new Registry();
   // The standard process_* and nodejs_* names, as stock dashboards expect them; Keyward's own
   // series below are under keyward_.
@@ -96,6 +101,14 @@ export function createMetrics(deps: { store: Store; cacheStats: () => KeyCacheSt
     },
   });
 
+  new Gauge({
+    name: 'keyward_usage_unwritten',
+    help: 'Verifications counted in memory and not yet written (lost if the process is killed hard).',
+    registers: [registry],
+    collect() {
+      this.set(deps.unwrittenUsage());
+    },
+  });
   const failedClosed = new Counter({
     name: 'keyward_limiter_fail_closed_total',
     help: 'Calls refused (LIMITER_UNAVAILABLE) because Redis could not count them, by reason.',

@@ -29,6 +29,8 @@ export interface UsageBatcher extends VerificationSink {
    * then be counted twice; without the spool they would be lost.
    */
   spoolNow(): void;
+  /** Verifications counted but not yet written: what a hard kill now would lose. */
+  unwritten(): number;
 }
 
 interface Pending {
@@ -160,5 +162,11 @@ export function createUsageBatcher(options: {
       return options.spool ? options.spool.replay(writeSpooled) : 0;
     },
     spoolNow,
+    unwritten() {
+      let total = 0;
+      for (const batch of writing ? [pending, writing] : [pending])
+        for (const rows of batch.counts.values()) for (const row of rows) total += row.count;
+      return total;
+    },
   };
 }
