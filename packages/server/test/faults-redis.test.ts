@@ -189,7 +189,7 @@ describe('redis and postgres faults, two nodes', () => {
     });
     const answers = await load.stop();
     console.log(
-      `Redis killed and PostgreSQL restarted under load: ${answers.length} answers ${JSON.stringify(statusCounts(answers))} ${JSON.stringify(codeCounts(answers))}; rate limits back ${limitedBack.toFixed(0)} ms after Redis (${(performance.now() - restartedAt).toFixed(0)} ms)`,
+      `Redis killed and PostgreSQL restarted under load: ${answers.length} answers ${JSON.stringify(statusCounts(answers))} ${JSON.stringify(codeCounts(answers))}, slowest ${Math.max(...answers.map((a) => a.ms)).toFixed(0)} ms, slowest 503 ${Math.max(...answers.filter((a) => a.status === 503).map((a) => a.ms)).toFixed(0)} ms; rate limits back ${limitedBack.toFixed(0)} ms after Redis (${(performance.now() - restartedAt).toFixed(0)} ms)`,
     );
     expectAlive();
     expect(Object.keys(statusCounts(answers)).every((status) => ['200', '503'].includes(status))).toBe(true);
