@@ -155,7 +155,7 @@ describe('redis and postgres faults, two nodes', () => {
   }, 30_000);
 
   it('survives Redis killed and PostgreSQL restarted at once, under load, and recovers', async () => {
-    const limited = await createKey({ name: 'limited', rateLimit: { limit: 25, windowSeconds: 60 } });
+    const limited = await createKey({ name: 'limited', rateLimit: { limit: 25, windowSeconds: 3600 } });
     const quota = await createKey({ name: 'quota', quota: { remaining: 40 } });
     const doomed = await createKey({ name: 'doomed' });
     for (const node of [0, 1]) expect((await verify(node, doomed.key)).body.code).toBe('VALID');
