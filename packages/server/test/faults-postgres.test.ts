@@ -75,11 +75,12 @@ describe('postgres faults, two nodes without Redis', () => {
           name: 'svc',
           kind: 'service',
           role: 'member',
-          password: 'a long passphrase 42',
         },
       })
     ).body;
+    expect(user.id).toEqual(expect.any(String));
     const owned = (await createKey(0, { name: 'owned', ownerId: user.id })).body;
+    expect(owned.ownerId).toBe(user.id);
     expect((await verify(1, owned.key)).body.code).toBe('VALID');
     await callApi(cluster.nodes[0]?.url ?? '', cluster.admin, `/v1/users/${user.id}`, {
       method: 'PATCH',
