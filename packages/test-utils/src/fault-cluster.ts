@@ -146,3 +146,40 @@ export function statusCounts(answers: readonly ApiAnswer[]): Record<string, numb
   for (const answer of answers) counts[answer.status] = (counts[answer.status] ?? 0) + 1;
   return counts;
 }
+
+/** A verify of a revoked key that answered VALID when the revocation should have held. */
+export interface StaleAnswer {
+  node: number;
+  /** How long after the revocation's acknowledgement the verify was sent, in ms. */
+  sentAfterMs: number;
+}
+
+/**
+ * Watches the verifies of one key that a test revokes under load. A verify sent after the
+ * revocation was acknowledged must not answer VALID: at once on the node that revoked it, and
+ * on any other node once `propagationMs` have passed (the time the invalidation channel is
+ * allowed, one second by the product's promise). A verify sent before the acknowledgement may
+ * answer either way.
+ */
+export function watchRevocation(options: { revokingNode: number; propagationMs?: number }) {
+  let revokedAt: number | null = null;
+  const stale: StaleAnswer[] = [];
+  return {
+    /** The revocation was acknowledged now. */
+    revoked() {
+      revokedAt = performance.now();
+    },
+    /** Runs `verify` against `node` and judges its answer. */
+    async observe(node: number, verify: () => Promise<ApiAnswer>): Promise<ApiAnswer> {
+      const sentAt = performance.now();
+      const answer = await verify();
+      if (revokedAt !== null && answer.body?.code === 'VALID') {
+        const sentAfterMs = sentAt - revokedAt;
+        const allowed = node === options.revokingNode ? 0 : (options.propagationMs ?? 1000);
+        if (sentAfterMs > allowed) stale.push({ node, sentAfterMs });
+      }
+      return answer;
+    },
+    stale,
+  };
+}

@@ -5,10 +5,12 @@ export {
   FAULT_TEST_TIMEOUTS,
   type FaultCluster,
   type Load,
+  type StaleAnswer,
   startFaultCluster,
   startLoad,
   statusCounts,
   waitUntil,
+  watchRevocation,
 } from './fault-cluster.ts';
 export { type FaultMode, type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 export {
