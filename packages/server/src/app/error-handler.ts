@@ -73,7 +73,8 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 1;
 /**
  * The stable error an expected failure stands for: a {@link KeywardError} as it is, an
  * unavailable store as `STORE_UNAVAILABLE`; undefined for anything else (a bug). Shared by the
- * Fastify routes and the verify fast path, so both answer an outage alike.
+ * Fastify routes and the verify handler (routes/verify/verify-handler.ts), so both answer an
+ * outage alike.
  */
 export function expectedError(error: unknown, outages?: OutageReporter): KeywardError | undefined {
   if (isKeywardError(error)) return error;
