@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestWorld, type TestWorld, testDialects } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, adminApi, type Credential } from './support/admin-api.ts';
+import { MEMBER_SCOPES, OPERATOR_SCOPES, ORG_SCOPES } from './support/rights-model.ts';
 
 type Rule =
   | { access: 'public' }
@@ -92,18 +93,6 @@ function bodyFor(operation: string, n: number): unknown {
 }
 
 const PASSWORD = 'a long and fine passphrase';
-const ORG_SCOPES = [
-  'keys:read',
-  'keys:write',
-  'keys:verify',
-  'users:read',
-  'users:write',
-  'resources:read',
-  'resources:write',
-  'audit:read',
-];
-const MEMBER_SCOPES = ['keys:read', 'keys:write', 'keys:verify', 'resources:read'];
-const OPERATOR_SCOPES = ['orgs:read', 'orgs:write', 'catalog:write', 'keys:verify-all'];
 
 /** A principal of the matrix and what it holds, by the model. */
 interface Caller {

@@ -8,18 +8,9 @@ import { openStore } from '@keyward/storage';
 import { createTestWorld, type TestWorld, testDialects } from '@keyward/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, adminApi, type Credential, type Session } from './support/admin-api.ts';
+import { ORG_SCOPES } from './support/rights-model.ts';
 
 const PASSWORD = 'a long and fine passphrase';
-const ORG_SCOPES = [
-  'keys:read',
-  'keys:write',
-  'keys:verify',
-  'users:read',
-  'users:write',
-  'resources:read',
-  'resources:write',
-  'audit:read',
-];
 
 describe.each(testDialects())('%s: rights that never grow', (dialect) => {
   let world: TestWorld;
